@@ -1,0 +1,135 @@
+"""Find direct quotes, their speakers and cue verbs, and "according to X" attributions.
+
+Hand-written because no maintained library extracts quote *spans with speakers* offline; the
+rules follow the patterns used by news-quote extractors (quote + cue verb + speaker, in either
+order, within the quote's sentence) and handle unbalanced typographic quotes, which copied
+articles often carry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+OPEN_QUOTES = "\"“„«"
+CLOSE_QUOTES = "\"”“»"
+SCARE_OPEN = "‘'"
+SCARE_CLOSE = "’'"
+
+_DOUBLE = re.compile(r"[\"“„«](?P<body>[^\"“”„«»\n]{2,2000}?)[\"”“»]")
+_SINGLE = re.compile(r"(?<![\w’'])[‘'](?P<body>[^‘’'\n]{1,80}?)[’'](?![\w])")
+_NAME = r"(?:[A-Z][\w.\-’']+(?:\s+(?:[A-Z][\w.\-’']+|al-|bin|de|van|von))*)"
+_SPEAKER = rf"(?:(?:[A-Z][a-z]+\s+)?(?:{_NAME}|[Tt]he\s+[\w\-\s]{{1,40}}?|[Hh]e|[Ss]he|[Tt]hey|[Ii]t))"
+_ACCORDING = re.compile(
+    r"\b[Aa]ccording to\s+(?P<source>[^.,;:!?\n“”\"]{2,120}?)(?=[.,;:!?\n“”\"]|\s+(?:who|which|that)\b|$)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteMatch:
+    start: int  # offsets of the quoted words, without the quote marks
+    end: int
+    kind: str  # "quote", "scare_quote" or "attribution"
+    speaker: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    cue: str | None = None
+
+
+@lru_cache(maxsize=1)
+def cue_verbs() -> frozenset[str]:
+    raw = resources.files(__package__).joinpath("cues.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in raw.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def _cue_pattern() -> str:
+    return "|".join(sorted(cue_verbs(), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _after_quote() -> re.Pattern[str]:
+    # “...,” said Smith.  /  “...,” Smith said.  /  ”, which the minister said was “
+    return re.compile(
+        rf"^[\s,]*(?:(?P<cue1>{_cue_pattern()})\s+(?P<sp1>{_SPEAKER})\b"
+        rf"|(?P<sp2>{_SPEAKER})\s+(?:has\s+|had\s+)?(?P<cue2>{_cue_pattern()})\b)"
+    )
+
+
+@lru_cache(maxsize=1)
+def _before_quote() -> re.Pattern[str]:
+    # Smith said: “...”  /  which the Zionist dictator said was “...”
+    return re.compile(
+        rf"(?P<sp>{_SPEAKER})\s+(?:has\s+|had\s+|also\s+)?(?P<cue>{_cue_pattern()})"
+        rf"(?:\s+(?:that|was|is|it\s+was|in\s+a\s+statement))?[\s,:]*$"
+    )
+
+
+def find_quotes(text: str) -> Iterator[QuoteMatch]:
+    """Direct quotes of at least three words, with speaker and cue when the sentence has them."""
+    for match in _DOUBLE.finditer(text):
+        body_start, body_end = match.start("body"), match.end("body")
+        body = text[body_start:body_end]
+        if len(body.split()) < 3:
+            continue
+        start, end = _trim(text, body_start, body_end)
+        yield _with_speaker(text, match.start(), match.end(), start, end)
+
+
+def find_scare_quotes(text: str) -> Iterator[QuoteMatch]:
+    """Single words or short phrases in single quotes: irony or distancing ("scare quotes")."""
+    for match in _SINGLE.finditer(text):
+        body = match.group("body")
+        if len(body.split()) > 4 or not any(ch.isalpha() for ch in body):
+            continue
+        start, end = _trim(text, match.start("body"), match.end("body"))
+        yield QuoteMatch(start, end, "scare_quote")
+
+
+def find_attributions(text: str) -> Iterator[QuoteMatch]:
+    for match in _ACCORDING.finditer(text):
+        start, end = _trim(text, match.start(), match.end("source"))
+        yield QuoteMatch(
+            start,
+            end,
+            "attribution",
+            speaker=match.group("source").strip(),
+            speaker_start=match.start("source"),
+            speaker_end=match.end("source"),
+            cue="according to",
+        )
+
+
+def _with_speaker(text: str, q_start: int, q_end: int, start: int, end: int) -> QuoteMatch:
+    line_start = text.rfind("\n", 0, q_start) + 1
+    line_end = text.find("\n", q_end)
+    line_end = len(text) if line_end < 0 else line_end
+    after = _after_quote().match(text, q_end, min(line_end, q_end + 120))
+    if after:
+        group = "sp1" if after.group("sp1") else "sp2"
+        cue = after.group("cue1") or after.group("cue2")
+        return _speaker_match(text, start, end, after.start(group), after.end(group), cue)
+    window_start = max(line_start, q_start - 200)
+    before = _before_quote().search(text, window_start, q_start)
+    if before:
+        return _speaker_match(
+            text, start, end, before.start("sp"), before.end("sp"), before.group("cue")
+        )
+    return QuoteMatch(start, end, "quote")
+
+
+def _speaker_match(
+    text: str, start: int, end: int, sp_start: int, sp_end: int, cue: str
+) -> QuoteMatch:
+    sp_start, sp_end = _trim(text, sp_start, sp_end)
+    return QuoteMatch(start, end, "quote", text[sp_start:sp_end], sp_start, sp_end, cue)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    return start, end

@@ -1,0 +1,112 @@
+"""The Typer app and the one place errors become exit codes.
+
+Feature modules (``spinlens.cli.<feature>``) add commands to ``app`` or sub-apps to it; this
+module knows none of them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+
+from spinlens import __version__
+from spinlens.config import Settings, load_settings
+from spinlens.errors import SpinlensError
+
+EPILOG = (
+    "Exit codes: 0 ok · 1 internal error · 2 usage · 3 bad input (empty, binary, undecodable, "
+    "too large, malformed record) · 4 URL fetch failed · 5 configuration (unknown analyzer, bad "
+    "config) · 6 output not writable · 7 missing extra/model/data · 8 batch done with bad records."
+)
+
+app = typer.Typer(
+    name="spinlens",
+    help="Show, with evidence, how a news article manipulates its reader.",
+    epilog=EPILOG,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class State:
+    debug: bool = False
+    config_path: Path | None = None
+    overrides: list[str] = []  # noqa: RUF012 - process-wide CLI state
+
+    @classmethod
+    def settings(cls) -> Settings:
+        return load_settings(cls.config_path, cls.overrides)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"spinlens {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
+    config: Path | None = typer.Option(
+        None, "--config", help="TOML config file (default: ./spinlens.toml if present)."
+    ),
+    set_: list[str] = typer.Option(
+        [], "--set", help="Override one config value, e.g. --set analyzers.claims.threshold=0.6"
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    State.debug = debug
+    State.config_path = config
+    State.overrides = list(set_)
+
+
+def fail(message: str, exit_code: int) -> None:
+    """Print a one-line error on stderr and exit with ``exit_code``."""
+    line = " ".join(message.split())
+    sys.stderr.write(f"spinlens: error: {line}\n")
+    raise typer.Exit(exit_code)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn SpinlensError (and stray exceptions) into one line on stderr and an exit code."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except SpinlensError as exc:
+            if State.debug:
+                raise
+            fail(f"{exc} [{exc.code}]", exc.exit_code)
+        except Exception as exc:
+            if State.debug:
+                raise
+            fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", 1)
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def command(*args: Any, **kwargs: Any) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """``app.command`` with error handling applied."""
+
+    def decorate(func: Callable[P, R]) -> Callable[P, R]:
+        app.command(*args, **kwargs)(handle_errors(func))
+        return func
+
+    return decorate

@@ -1,0 +1,6 @@
+"""Documents, spans and the loaders that make them."""
+
+from spinlens.document.document import Document
+from spinlens.document.span import Span
+
+__all__ = ["Document", "Span"]

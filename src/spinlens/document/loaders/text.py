@@ -1,0 +1,50 @@
+"""Bytes to text: encoding detection, binary and size checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from charset_normalizer import from_bytes
+
+from spinlens.document.document import Document
+from spinlens.document.language import detect_language
+from spinlens.errors import BinaryInputError, DecodeError, EmptyInputError, InputTooLargeError
+
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def decode_bytes(data: bytes, *, name: str = "<input>", max_bytes: int = 5_000_000) -> str:
+    """Decode user bytes in whatever common encoding they came in."""
+    if len(data) > max_bytes:
+        raise InputTooLargeError(
+            f"{name}: input is larger than the {max_bytes:,}-byte limit (raise limits.max_bytes)"
+        )
+    if not data.strip():
+        raise EmptyInputError(f"{name}: input is empty")
+    if b"\x00" in data[:8192] and not data.startswith(_BOMS):
+        raise BinaryInputError(f"{name}: input looks binary (NUL bytes), not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        best = from_bytes(data).best()
+        if best is None:
+            raise DecodeError(f"{name}: cannot detect the text encoding of this input") from None
+        text = str(best)
+    if _control_ratio(text) > 0.05:
+        raise BinaryInputError(f"{name}: input looks binary (control characters), not text")
+    if not text.strip():
+        raise EmptyInputError(f"{name}: input is empty")
+    return text
+
+
+def document_from_text(text: str, **metadata: Any) -> Document:
+    if not text.strip():
+        raise EmptyInputError("input text is empty")
+    metadata.setdefault("language", detect_language(text))
+    return Document.from_text(text, **{k: v for k, v in metadata.items() if v is not None})
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:10000]
+    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    return bad / max(len(sample), 1)
