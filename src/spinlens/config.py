@@ -12,16 +12,26 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from spinlens.errors import ConfigError
 
-DATA_DIR = Path(os.environ.get("SPINLENS_HOME", user_data_dir("spinlens", appauthor=False)))
+
+
+def data_dir() -> Path:
+    """The user data directory (``SPINLENS_HOME`` overrides it), read when settings are made."""
+    return Path(os.environ.get("SPINLENS_HOME") or user_data_dir("spinlens", appauthor=False))
 
 
 class Paths(BaseModel):
     """Where the embedded stores live; all default under the user data directory."""
 
     model_config = ConfigDict(extra="forbid")
-    index: Path = Field(default=DATA_DIR / "index.sqlite", description="provenance index")
-    factcheck_db: Path = Field(default=DATA_DIR / "factchecks.sqlite", description="fact-checks")
-    sources_db: Path = Field(default=DATA_DIR / "sources.sqlite", description="source ratings")
+    index: Path = Field(
+        default_factory=lambda: data_dir() / "index.sqlite", description="provenance index"
+    )
+    factcheck_db: Path = Field(
+        default_factory=lambda: data_dir() / "factchecks.sqlite", description="fact-checks"
+    )
+    sources_db: Path = Field(
+        default_factory=lambda: data_dir() / "sources.sqlite", description="source ratings"
+    )
 
 
 class Limits(BaseModel):
