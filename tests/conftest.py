@@ -29,7 +29,9 @@ def seed_text() -> str:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep every test's stores out of the user's real data directory."""
     home = tmp_path_factory.mktemp("spinlens-home")
     monkeypatch.setenv("SPINLENS_HOME", str(home))

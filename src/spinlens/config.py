@@ -1,4 +1,4 @@
-"""Configuration: shipped defaults < spinlens.toml (or --config) < SPINLENS_* env < CLI overrides."""
+"""Configuration layers: defaults < spinlens.toml (or --config) < SPINLENS_* env < --set."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from platformdirs import user_data_dir
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from spinlens.errors import ConfigError
-
 
 
 def data_dir() -> Path:

@@ -118,13 +118,18 @@ class Pipeline:
     def _run_one(
         self, analyzer: Analyzer, doc: Document, context: Mapping[str, Result]
     ) -> tuple[AnalyzerRun, Result | None]:
-        base = {"name": analyzer.name, "version": analyzer.version}
         if analyzer.languages is not None and doc.language not in analyzer.languages:
             reason = (
                 f"needs language {'/'.join(sorted(analyzer.languages))}, "
                 f"document is {doc.language or 'undetermined'}"
             )
-            return AnalyzerRun(**base, status="skipped", seconds=0.0, reason=reason), None
+            return AnalyzerRun(
+                name=analyzer.name,
+                version=analyzer.version,
+                status="skipped",
+                seconds=0.0,
+                reason=reason,
+            ), None
         began = time.perf_counter()
         try:
             result = analyzer.analyze(doc, context)
@@ -133,10 +138,21 @@ class Pipeline:
                 raise
             took = time.perf_counter() - began
             reason = f"{type(exc).__name__}: {exc}"
-            return AnalyzerRun(**base, status="error", seconds=took, reason=reason), None
+            return AnalyzerRun(
+                name=analyzer.name,
+                version=analyzer.version,
+                status="error",
+                seconds=took,
+                reason=reason,
+            ), None
         took = time.perf_counter() - began
         run = AnalyzerRun(
-            **base, status="ok", seconds=took, findings=len(result.spans), model=result.model
+            name=analyzer.name,
+            version=analyzer.version,
+            status="ok",
+            seconds=took,
+            findings=len(result.spans),
+            model=result.model,
         )
         return run, result
 

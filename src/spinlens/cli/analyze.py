@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -23,7 +24,9 @@ def analyze(
         ..., help="Files, directories, JSON/JSONL files, http(s) URLs, or '-' for stdin."
     ),
     fmt: str | None = typer.Option(
-        None, "--format", "-f",
+        None,
+        "--format",
+        "-f",
         help=f"One of {', '.join(FORMATS)}. Default: text on a terminal, json otherwise "
         "(jsonl when there are several documents).",
     ),
@@ -38,7 +41,9 @@ def analyze(
     items = iter_documents(
         sources, max_bytes=settings.limits.max_bytes, timeout=settings.limits.url_timeout
     )
-    several = len(sources) > 1 or any(Path(s).is_dir() or s.endswith((".jsonl", ".json")) for s in sources)
+    several = len(sources) > 1 or any(
+        Path(s).is_dir() or s.endswith((".jsonl", ".json")) for s in sources
+    )
     chosen = choose_format(fmt, output, several)
     render = renderer(chosen)
     chunks: list[str] = []
@@ -66,7 +71,7 @@ def list_analyzers(
     """List every registered analyzer (built-in and plug-ins)."""
     from spinlens.analyzers import registry
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "name": name,
             "version": getattr(factory, "version", "?"),
@@ -88,8 +93,12 @@ def list_analyzers(
         table.add_column(column)
     for row in rows:
         table.add_row(
-            str(row["name"]), str(row["version"]), "yes" if row["default"] else "no",
-            ", ".join(row["languages"]), ", ".join(row["requires"]), str(row["description"]),
+            str(row["name"]),
+            str(row["version"]),
+            "yes" if row["default"] else "no",
+            ", ".join(row["languages"]),
+            ", ".join(row["requires"]),
+            str(row["description"]),
         )
     Console().print(table)
 

@@ -53,7 +53,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
+    debug: bool = typer.Option(
+        False, "--debug", help="Show tracebacks instead of one-line errors."
+    ),
     config: Path | None = typer.Option(
         None, "--config", help="TOML config file (default: ./spinlens.toml if present)."
     ),

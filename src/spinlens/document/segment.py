@@ -10,7 +10,6 @@ from typing import Any
 from spinlens.document.span import Span
 
 
-
 def split_paragraphs(text: str) -> Iterator[Span]:
     """Paragraphs are runs of non-empty lines; blank lines and single newlines both separate.
 

@@ -87,7 +87,7 @@ class Tool(_Model):
 class Report(_Model):
     """Everything spinlens says about one document."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.0"] = "1.0"
     tool: Tool
     created: str
     document: DocumentInfo

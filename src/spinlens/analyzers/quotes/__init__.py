@@ -45,7 +45,9 @@ class QuotesAnalyzer(BaseAnalyzer):
         if self.scare_quotes:
             matches.extend(find_scare_quotes(doc.text))
         spans = [self._span(doc, m) for m in matches if m.end > m.start]
-        quotes = [_quote_record(doc, s) for s in spans if s.label in {"quote", "unattributed_quote"}]
+        quotes = [
+            _quote_record(doc, s) for s in spans if s.label in {"quote", "unattributed_quote"}
+        ]
         return Result(spans=tuple(sorted(spans, key=lambda s: s.start)), data={"quotes": quotes})
 
     def _span(self, doc: Document, match: QuoteMatch) -> Span:

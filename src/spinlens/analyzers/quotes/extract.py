@@ -14,17 +14,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-OPEN_QUOTES = "\"“„«"
-CLOSE_QUOTES = "\"”“»"
+OPEN_QUOTES = '"“„«'
+CLOSE_QUOTES = '"”“»'
 SCARE_OPEN = "‘'"
 SCARE_CLOSE = "’'"
 
 _DOUBLE = re.compile(r"[\"“„«](?P<body>[^\"“”„«»\n]{2,2000}?)[\"”“»]")
 _SINGLE = re.compile(r"(?<![\w’'])[‘'](?P<body>[^‘’'\n]{1,80}?)[’'](?![\w])")
 _NAME = r"(?:[A-Z][\w.\-’']+(?:\s+(?:[A-Z][\w.\-’']+|al-|bin|de|van|von))*)"
-_SPEAKER = rf"(?:(?:[A-Z][a-z]+\s+)?(?:{_NAME}|[Tt]he\s+[\w\-\s]{{1,40}}?|[Hh]e|[Ss]he|[Tt]hey|[Ii]t))"
+_SPEAKER = (
+    rf"(?:(?:[A-Z][a-z]+\s+)?(?:{_NAME}|[Tt]he\s+[\w\-\s]{{1,40}}?|[Hh]e|[Ss]he|[Tt]hey|[Ii]t))"
+)
 _ACCORDING = re.compile(
-    r"\b[Aa]ccording to\s+(?P<source>[^.,;:!?\n“”\"]{2,120}?)(?=[.,;:!?\n“”\"]|\s+(?:who|which|that)\b|$)"
+    r"\b[Aa]ccording to\s+(?P<source>[^.,;:!?\n“”\"]{2,120}?)"
+    r"(?=[.,;:!?\n“”\"]|\s+(?:who|which|that)\b|$)"
 )
 
 

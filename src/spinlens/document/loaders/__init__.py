@@ -51,7 +51,8 @@ def load_bytes(
     text = decode_bytes(data, name=name, max_bytes=max_bytes)
     if looks_like_html(text):
         return document_from_html(text, url=url, name=name)
-    return document_from_text(text, id=Path(name).stem if name != "<input>" else None, url=url)
+    doc_id = Path(name).stem if name != "<input>" and url is None else None
+    return document_from_text(text, id=doc_id, url=url)
 
 
 def load_document(source: str, *, max_bytes: int = 5_000_000, timeout: float = 15.0) -> Document:
@@ -72,9 +73,13 @@ def iter_documents(
     """Every document in every source, in order; directories are walked sorted by name."""
     for source in sources:
         if source == "-":
-            yield _single("<stdin>", lambda: load_bytes(_read_stdin(max_bytes), max_bytes=max_bytes))
+            yield _single(
+                "<stdin>", lambda: load_bytes(_read_stdin(max_bytes), max_bytes=max_bytes)
+            )
         elif is_url(source):
-            yield _single(source, lambda s=source: fetch_url(s, timeout=timeout, max_bytes=max_bytes))
+            yield _single(
+                source, lambda s=source: fetch_url(s, timeout=timeout, max_bytes=max_bytes)
+            )
         else:
             yield from _iter_path(Path(source), max_bytes)
 

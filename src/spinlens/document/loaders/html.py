@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from spinlens.document.document import Document
 from spinlens.document.loaders.text import document_from_text
@@ -25,7 +26,9 @@ def document_from_html(
     result = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, favor_recall=True
     )
-    data = result.as_dict() if hasattr(result, "as_dict") else (result or {})
+    data: dict[str, Any] = {}
+    if result is not None:
+        data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
     text = (data.get("text") or "").strip()
     if not text:
         raise EmptyInputError(f"{name}: no article text found in the HTML")

@@ -33,6 +33,7 @@ def document_from_record(
         raise InputTooLargeError(f"{name}: record text is larger than the {max_bytes:,}-byte limit")
     meta = {key: _as_str(record.get(key)) for key in RECORD_FIELDS}
     if body is html and body is not text:
+        assert isinstance(body, str)
         doc = document_from_html(body, url=meta["url"], name=name, doc_id=meta["id"])
         return _with_meta(doc, meta)
     return document_from_text(
@@ -92,7 +93,9 @@ def _load_record(record: Any, origin: str, max_bytes: int) -> Loaded:
     from spinlens.document.loaders import Loaded
 
     try:
-        return Loaded(origin, document=document_from_record(record, name=origin, max_bytes=max_bytes))
+        return Loaded(
+            origin, document=document_from_record(record, name=origin, max_bytes=max_bytes)
+        )
     except SpinlensError as exc:
         return Loaded(origin, error=exc)
 
@@ -106,7 +109,7 @@ def _as_str(value: Any) -> str | None:
 def _with_meta(doc: Document, meta: dict[str, str | None]) -> Document:
     from dataclasses import replace
 
-    updates = {k: v for k, v in meta.items() if v is not None}
+    updates: dict[str, str | None] = {k: v for k, v in meta.items() if v is not None}
     if "url" in updates:
         updates["domain"] = domain_of(updates["url"])
     return replace(doc, **updates)  # type: ignore[arg-type]

@@ -26,5 +26,6 @@ def renderer(fmt: str) -> Callable[[Report], str]:
     if fmt == "html":
         from spinlens.report.render.html import render_html
 
-        return render_html
+        html_renderer: Callable[[Report], str] = render_html
+        return html_renderer
     raise ValueError(f"unknown format '{fmt}' (choose from {', '.join(FORMATS)})")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import StringIO
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -18,7 +18,9 @@ MAX_SNIPPET = 90
 
 def render_text(report: Report, *, width: int = 110, color: bool = True) -> str:
     buffer = StringIO()
-    console = Console(file=buffer, width=width, force_terminal=color, color_system="truecolor" if color else None)
+    console = Console(
+        file=buffer, width=width, force_terminal=color, color_system="truecolor" if color else None
+    )
     console.print(_header(report))
     if report.verdict is not None:
         console.print(_verdict(report))
@@ -36,15 +38,19 @@ def _header(report: Report) -> Panel:
     meta = [x for x in (doc.domain, doc.date, doc.language and f"lang={doc.language}") if x]
     if meta:
         lines.append(escape(" · ".join(meta)))
-    lines.append(f"{len(doc.text):,} characters, {len(doc.sentences)} sentences, "
-                 f"{len(report.findings)} findings")
+    lines.append(
+        f"{len(doc.text):,} characters, {len(doc.sentences)} sentences, "
+        f"{len(report.findings)} findings"
+    )
     return Panel("\n".join(lines), title="spinlens", border_style="cyan")
 
 
 def _verdict(report: Report) -> Panel:
     verdict = report.verdict
     assert verdict is not None
-    colour = {"reliable": "green", "mixed": "yellow", "unreliable": "red"}.get(verdict.label, "white")
+    colour = {"reliable": "green", "mixed": "yellow", "unreliable": "red"}.get(
+        verdict.label, "white"
+    )
     body = [f"[bold {colour}]{verdict.label.upper()}[/]  score {verdict.score:.2f}"]
     for reason in verdict.reasons:
         body.append(f"• {escape(reason.text)}  [dim](weight {reason.weight:+.2f})[/]")
@@ -55,7 +61,9 @@ def _highlighted(report: Report) -> Panel:
     text = Text(report.document.text)
     for finding in sorted(report.findings, key=lambda f: f.end - f.start, reverse=True):
         if finding.end > finding.start:
-            text.stylize(f"on {analyzer_color(finding.analyzer, dark=True)}", finding.start, finding.end)
+            text.stylize(
+                f"on {analyzer_color(finding.analyzer, dark=True)}", finding.start, finding.end
+            )
     return Panel(text, title="article", border_style="dim")
 
 
@@ -81,6 +89,12 @@ def _runs_table(report: Report) -> Table:
     for column in ("analyzer", "version", "status", "findings", "seconds", "note"):
         table.add_column(column)
     for run in report.analyzers:
-        table.add_row(run.name, run.version, run.status, str(run.findings), f"{run.seconds:.3f}",
-                      Text(run.reason or run.model or ""))
+        table.add_row(
+            run.name,
+            run.version,
+            run.status,
+            str(run.findings),
+            f"{run.seconds:.3f}",
+            Text(run.reason or run.model or ""),
+        )
     return table
