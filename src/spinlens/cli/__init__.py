@@ -17,8 +17,7 @@ COMMAND_MODULES = (
     "sources",
     "serve",
     "batch",
-    "evaluate",
-    "train",
+    "index",
 )
 
 

@@ -35,6 +35,19 @@ app = typer.Typer(
 )
 
 
+# Shared sub-apps: each feature module adds its own ``spinlens eval X`` / ``spinlens train X``.
+eval_app = typer.Typer(
+    help="Evaluate a model or analyzer on public data and print its figures.",
+    no_args_is_help=True,
+)
+train_app = typer.Typer(
+    help="Train a shipped model from public data (needs the 'train' extra).",
+    no_args_is_help=True,
+)
+app.add_typer(eval_app, name="eval")
+app.add_typer(train_app, name="train")
+
+
 class State:
     debug: bool = False
     config_path: Path | None = None
@@ -104,11 +117,13 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def command(*args: Any, **kwargs: Any) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """``app.command`` with error handling applied."""
+def command(
+    *args: Any, parent: typer.Typer | None = None, **kwargs: Any
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """``app.command`` (or ``parent.command`` for a sub-app) with error handling applied."""
 
     def decorate(func: Callable[P, R]) -> Callable[P, R]:
-        app.command(*args, **kwargs)(handle_errors(func))
+        (parent or app).command(*args, **kwargs)(handle_errors(func))
         return func
 
     return decorate
