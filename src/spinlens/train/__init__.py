@@ -1,1 +1,4 @@
-"""Training code for shipped models. Needs the ``train`` extra (torch, transformers); never imported at run time."""
+"""Training code for shipped models.
+
+Needs the ``train`` extra (torch, transformers); never imported at run time.
+"""
