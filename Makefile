@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 DEMO_HOME := .demo
+LINT_PATHS = $(wildcard src tests bench scripts)
 
 .PHONY: demo test test-slow lint typecheck bench clean install install-dev
 
@@ -33,8 +34,8 @@ demo: $(VENV)/.installed
 
 ## test: lint, type-check and run the default test suite
 test: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --dist loadfile
 
