@@ -1,0 +1,68 @@
+"""The shared offline sentence encoder: int8 ONNX all-MiniLM-L6-v2 with numpy pooling.
+
+Every analyzer that needs sentence embeddings uses :func:`encode`; the model loads once per
+process (``spinlens.models.runtime`` caches the session). No torch at run time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from spinlens.models.runtime import load_card, load_session, load_tokenizer, model_dir
+
+MODEL = "minilm"
+DIM = 384
+
+Matrix = npt.NDArray[np.float32]
+
+
+@lru_cache(maxsize=1)
+def _model() -> tuple[Any, Any]:
+    folder = model_dir(MODEL)
+    return load_session(str(folder / "model.onnx")), load_tokenizer(str(folder / "tokenizer.json"))
+
+
+def card() -> dict[str, Any]:
+    """Model metadata for reports."""
+    return load_card(MODEL)
+
+
+def encode(texts: Sequence[str], batch_size: int = 64) -> Matrix:
+    """Embed ``texts`` as L2-normalised rows of shape ``(len(texts), 384)``.
+
+    Texts are sorted by length before batching so padding stays small; the output keeps the
+    input order. Inputs longer than the card's ``max_length`` word pieces are truncated.
+    """
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    if not texts:
+        return out
+    session, tokenizer = _model()
+    encodings = tokenizer.encode_batch([t or " " for t in texts])
+    order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        width = max(len(encodings[i].ids) for i in chunk)
+        ids = np.zeros((len(chunk), width), dtype=np.int64)
+        mask = np.zeros((len(chunk), width), dtype=np.int64)
+        for row, i in enumerate(chunk):
+            n = len(encodings[i].ids)
+            ids[row, :n] = encodings[i].ids
+            mask[row, :n] = 1
+        hidden = session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )[0]
+        out[chunk] = _mean_pool(hidden, mask)
+    return out
+
+
+def _mean_pool(hidden: npt.NDArray[np.float32], mask: npt.NDArray[np.int64]) -> Matrix:
+    weights = mask[:, :, None].astype(np.float32)
+    pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    normed: Matrix = (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+    return normed
