@@ -1,0 +1,94 @@
+"""Turn one task into one report line; the same function serves every engine.
+
+Each process (pool worker or Spark executor) builds its Pipeline once, the first time it
+needs it, and keeps it for every later task, so models load once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, replace
+from typing import Any
+
+from spinlens.batch.tasks import Task
+from spinlens.config import Settings
+from spinlens.document import Document
+from spinlens.document.loaders import document_from_record, load_bytes
+from spinlens.errors import InputError, SpinlensError
+from spinlens.pipeline import Pipeline
+
+_PIPELINES: dict[str, Pipeline] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What to run: analyzer names and settings, picklable for worker processes."""
+
+    names: tuple[str, ...]
+    settings: dict[str, Any]
+
+    @classmethod
+    def of(cls, names: list[str], settings: Settings) -> Plan:
+        return cls(tuple(names), settings.model_dump(mode="json"))
+
+    @property
+    def cache_key(self) -> str:
+        return json.dumps([self.names, self.settings], sort_keys=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A report line, or the reason the task was skipped."""
+
+    key: str
+    origin: str
+    report: str | None = None
+    error: str | None = None
+    code: str | None = None
+    timings: tuple[tuple[str, float], ...] = ()
+
+
+def pipeline_for(plan: Plan) -> Pipeline:
+    """This process's pipeline for ``plan``, built and initialized on first use."""
+    cached = _PIPELINES.get(plan.cache_key)
+    if cached is None:
+        settings = Settings.model_validate(plan.settings)
+        cached = Pipeline(list(plan.names), settings=settings)
+        cached.initialize()
+        _PIPELINES[plan.cache_key] = cached
+    return cached
+
+
+def init_worker(plan: Plan, threads: int = 1) -> None:
+    """Pool initializer: one inference thread per worker process, models loaded up front."""
+    os.environ["SPINLENS_THREADS"] = str(threads)
+    pipeline_for(plan)
+
+
+def load_task(task: Task, max_bytes: int) -> Document:
+    if task.kind == "record":
+        doc = document_from_record(task.payload, name=task.origin, max_bytes=max_bytes)
+    else:
+        with open(task.path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+        doc = load_bytes(data, name=task.path, max_bytes=max_bytes)
+    return doc if doc.id == task.key else replace(doc, id=task.key)
+
+
+def process(task: Task, plan: Plan) -> Outcome:
+    """Analyse one task; any failure becomes an Outcome with an error, never an exception."""
+    pipeline = pipeline_for(plan)
+    max_bytes = int(plan.settings.get("limits", {}).get("max_bytes", 5_000_000))
+    try:
+        doc = load_task(task, max_bytes)
+        report = pipeline.run(doc)
+    except SpinlensError as exc:
+        return Outcome(task.key, task.origin, error=str(exc), code=exc.code)
+    except OSError as exc:
+        err = InputError(f"{task.origin}: cannot read: {exc.strerror or exc}")
+        return Outcome(task.key, task.origin, error=str(err), code=err.code)
+    except Exception as exc:  # an analyzer bug must not stop a month-long batch
+        return Outcome(task.key, task.origin, error=f"{type(exc).__name__}: {exc}", code="E000")
+    timings = tuple((run.name, run.seconds) for run in report.analyzers)
+    return Outcome(task.key, task.origin, report=report.model_dump_json(), timings=timings)

@@ -1,0 +1,114 @@
+"""The local batch engine and ``spinlens batch``: output, bad records, resume, inputs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from spinlens.batch import Job, Plan, run_local
+from spinlens.batch.output import done_ids, read_reports
+from spinlens.batch.tasks import BadRecord, Task, bounded_lines, iter_tasks
+from spinlens.config import Settings
+from spinlens.errors import PARTIAL_FAILURE_EXIT
+from tests.batch.conftest import ARTICLES
+from tests.core.cli_runner import run_cli
+
+QUICK = ("--only", "quotes", "--no-progress")
+
+
+def _job(inputs: list[Path], out: Path, workers: int = 1) -> Job:
+    plan = Plan.of(["quotes"], Settings())
+    return Job(tuple(map(str, inputs)), out, out.with_suffix(".err"), plan, workers=workers)
+
+
+def _ids(out: Path) -> list[str]:
+    return [r["document"]["id"] for r in read_reports(out)]
+
+
+def test_batch_writes_one_report_per_good_record_and_reports_bad_ones(
+    corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.jsonl"
+    run = run_cli("batch", str(corpus), "--out", str(out), *QUICK)
+    assert run.exit_code == PARTIAL_FAILURE_EXIT
+    ids = _ids(out)
+    assert sorted(ids[:5]) == [f"a{i}" for i in range(5)]
+    assert ids[5].startswith("sha1:"), "a record without id gets a content-hash id"
+    reports = list(read_reports(out))
+    assert reports[0]["document"]["text"] == ARTICLES[0]
+    assert any(f["label"] == "quote" for f in reports[0]["findings"])
+    bad = [json.loads(line) for line in (tmp_path / "out.jsonl.errors.jsonl").open()]
+    assert [b["origin"].rsplit(":", 1)[1] for b in bad] == ["3", "8"]
+    assert bad[0]["code"] == "E105" and "malformed JSON" in bad[0]["error"]
+    assert bad[1]["id"] == "empty"
+    assert "6 written" in run.stderr and "2 bad" in run.stderr
+
+
+def test_rerun_skips_done_ids_and_repairs_a_half_written_line(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    run_local(_job([corpus], out))
+    lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
+    # Simulate a kill: the last two reports never made it, the one before is cut mid-line.
+    out.write_text("".join(lines[:3]) + lines[3][:50], encoding="utf-8")
+    assert done_ids(out) == {"a0", "a1", "a2"}
+    summary = run_local(_job([corpus], out))
+    assert summary.already_done == 3 and summary.written == 3
+    ids = _ids(out)
+    assert len(ids) == len(set(ids)) == 6
+
+
+def test_duplicate_ids_in_the_input_are_written_once(tmp_path: Path) -> None:
+    src = tmp_path / "dup.jsonl"
+    src.write_text(
+        "\n".join(json.dumps({"id": "same", "text": t}) for t in ARTICLES[:3]) + "\n",
+        encoding="utf-8",
+    )
+    summary = run_local(_job([src], tmp_path / "out.jsonl"))
+    assert (summary.written, summary.duplicates) == (1, 2)
+
+
+def test_two_workers_write_the_same_reports_as_one(corpus: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    run_local(_job([corpus], one))
+    summary = run_local(_job([corpus], two, workers=2))
+    assert summary.written == 6 and summary.bad == 2
+
+    def findings(path: Path) -> dict[str, list[tuple[int, int, str]]]:
+        return {
+            r["document"]["id"]: [(f["start"], f["end"], f["label"]) for f in r["findings"]]
+            for r in read_reports(path)
+        }
+
+    assert findings(one) == findings(two)
+
+
+def test_csv_and_directories_are_read(tmp_path: Path) -> None:
+    table = tmp_path / "in.csv"
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "title", "text"])
+        writer.writerow(["c1", "t", 'He said "yes, with commas, and\nnew lines".'])
+    folder = tmp_path / "articles"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "story.txt").write_text(ARTICLES[1], encoding="utf-8")
+    (folder / ".hidden.txt").write_text("ignored", encoding="utf-8")
+    items = list(iter_tasks([str(table), str(folder)]))
+    assert [i.key for i in items if isinstance(i, Task)] == ["c1", "story"]
+    out = tmp_path / "out.jsonl"
+    assert run_cli("batch", str(table), str(folder), "--out", str(out), *QUICK).exit_code == 0
+    assert _ids(out) == ["c1", "story"]
+
+
+def test_an_overlong_line_is_skipped_without_reading_it_whole() -> None:
+    handle = io.StringIO("short\n" + "x" * 1000 + "\nafter\n")
+    assert list(bounded_lines(handle, 100)) == [(1, "short\n"), (2, None), (3, "after\n")]
+
+
+def test_missing_input_and_unknown_engine_fail_clearly(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    items = list(iter_tasks([str(tmp_path / "nope.jsonl")]))
+    assert isinstance(items[0], BadRecord) and "no such file" in str(items[0].error)
+    run = run_cli("batch", str(tmp_path), "--out", str(out), "--engine", "flink", *QUICK)
+    assert run.exit_code == 5 and "unknown engine" in run.stderr
