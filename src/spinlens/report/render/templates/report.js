@@ -1,0 +1,27 @@
+// Toggle highlights by analyzer and show a focused highlight's explanation for keyboard users.
+(function () {
+  "use strict";
+  var toggles = Array.prototype.slice.call(document.querySelectorAll(".legend input[data-analyzer]"));
+  var colors = {};
+  toggles.forEach(function (t) { colors[t.dataset.analyzer] = t.dataset.color; });
+  var marks = Array.prototype.slice.call(document.querySelectorAll("mark.hl"));
+  var note = document.getElementById("focus-note");
+
+  // Same rule as html._style: tint of the innermost analyzer, one underline per analyzer.
+  function restyle() {
+    var hidden = {};
+    toggles.forEach(function (t) { if (!t.checked) { hidden[t.dataset.analyzer] = true; } });
+    marks.forEach(function (m) {
+      var shown = m.dataset.analyzers.split(" ").filter(function (a) { return !hidden[a]; });
+      if (shown.length === 0) { m.classList.add("off"); return; }
+      m.classList.remove("off");
+      var shadows = shown.map(function (a, i) { return "inset 0 -" + 3 * (i + 1) + "px 0 " + colors[a]; });
+      m.style.backgroundColor = colors[shown[0]] + "26";
+      m.style.boxShadow = shadows.join(", ");
+    });
+  }
+  toggles.forEach(function (t) { t.addEventListener("change", restyle); });
+  marks.forEach(function (m) {
+    m.addEventListener("focus", function () { if (note) { note.textContent = m.title; } });
+  });
+})();

@@ -1,0 +1,56 @@
+"""The seed's HTML report in a real browser: the verdict and highlights are what a reader sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser import Browser, require_chromium
+from tests.conftest import SEED
+from tests.core.cli_runner import run_cli
+
+pytestmark = pytest.mark.browser
+
+VISIBILITY = """
+function shown(el) {
+  var s = getComputedStyle(el), r = el.getBoundingClientRect();
+  return s.display !== 'none' && s.visibility !== 'hidden' && r.width > 0 && r.height > 0;
+}
+var marks = Array.prototype.slice.call(document.querySelectorAll('mark.hl'));
+var badge = document.querySelector('#verdict .badge');
+var toggle = document.querySelector('.legend input[data-analyzer="quotes"]');
+var quoteMark = document.querySelector('mark.hl[data-analyzers="quotes"]');
+var before = quoteMark ? getComputedStyle(quoteMark).boxShadow : null;
+var highlighted = marks.filter(function (m) {
+  return shown(m) && getComputedStyle(m).backgroundColor !== 'rgba(0, 0, 0, 0)';
+}).map(function (m) { return m.textContent; });
+if (toggle) { toggle.click(); }
+var after = quoteMark ? getComputedStyle(quoteMark).boxShadow : null;
+return {
+  verdict: badge && shown(badge) ? badge.textContent.trim() : null,
+  verdictBox: document.querySelector('#verdict').getBoundingClientRect().top,
+  articleBox: document.querySelector('#article').getBoundingClientRect().top,
+  highlighted: highlighted,
+  quoteBefore: before, quoteAfter: after
+};
+"""
+
+
+def test_seed_report_in_chromium(tmp_path: Path) -> None:
+    browser = Browser(require_chromium(), tmp_path)
+    page = tmp_path / "seed-report.html"
+    run = run_cli("analyze", str(SEED), "--format", "html", "--output", str(page))
+    assert run.exit_code == 0, run.stderr
+
+    seen = browser.probe(page, VISIBILITY)
+    report_has_verdict = "badge v-" in page.read_text(encoding="utf-8")
+    if report_has_verdict:
+        assert seen["verdict"], "the verdict badge is not visible"
+        assert seen["verdictBox"] < seen["articleBox"], "the verdict comes before the article"
+    highlighted = " ".join(seen["highlighted"])
+    assert "oppressing the Iranian people" in highlighted
+    assert seen["quoteBefore"] != "none" and seen["quoteAfter"] == "none", "toggle hides quotes"
+
+    shot = browser.screenshot(page, tmp_path / "seed-report.png")
+    assert shot.stat().st_size > 10_000
