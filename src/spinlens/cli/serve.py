@@ -1,0 +1,79 @@
+"""``spinlens serve``: the local page and HTTP API (FastAPI + uvicorn)."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+
+import typer
+
+from spinlens.cli.app import State, command
+from spinlens.errors import ConfigError, require
+from spinlens.pipeline import select_analyzers
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8765, "--port", min=1, max=65535, help="Port to listen on."),
+    token: str | None = typer.Option(
+        None,
+        "--token",
+        envvar="SPINLENS_TOKEN",
+        help="Require 'Authorization: Bearer TOKEN' on the API and the form (env SPINLENS_TOKEN).",
+    ),
+    workers: int = typer.Option(2, "--workers", min=1, max=64, help="Analyses run at once."),
+    queue: int = typer.Option(
+        16, "--queue", min=0, help="Requests that may wait; beyond that the API answers 503."
+    ),
+    timeout: float = typer.Option(60.0, "--timeout", min=0.1, help="Seconds per analysis."),
+    max_body: int = typer.Option(
+        6_000_000, "--max-body", min=1024, help="Largest request body in bytes (413 beyond)."
+    ),
+    allow_private_urls: bool = typer.Option(
+        False, "--allow-private-urls", help="Let URL fetches reach private/loopback hosts."
+    ),
+    insecure: bool = typer.Option(
+        False, "--insecure", help="Allow listening beyond loopback without a token."
+    ),
+    only: list[str] = typer.Option([], "--only", help="Load only these analyzers (repeatable)."),
+    skip: list[str] = typer.Option([], "--skip", help="Do not load these analyzers (repeatable)."),
+) -> None:
+    """Serve the page at / and the API at /api/v1 (OpenAPI docs at /docs)."""
+    require("fastapi", "server")
+    require("uvicorn", "server")
+    if not is_loopback(host) and not token and not insecure:
+        raise ConfigError(
+            f"listening on {host} exposes the API beyond this machine: give --token "
+            "(or SPINLENS_TOKEN), or --insecure to accept that"
+        )
+    import uvicorn
+
+    from spinlens.pipeline import Pipeline
+    from spinlens.serve import ServeConfig, create_app
+
+    settings = State.settings()
+    names = select_analyzers(only or settings.only, [*settings.skip, *skip])
+    config = ServeConfig(
+        token=token or None,
+        workers=workers,
+        queue=queue,
+        timeout=timeout,
+        max_body_bytes=max_body,
+        allow_private_urls=allow_private_urls,
+    )
+    sys.stderr.write(f"spinlens: loading {', '.join(names)} ...\n")
+    app = create_app(settings, config, Pipeline(names, settings=settings))
+    sys.stderr.write(f"spinlens: serving on http://{host}:{port}/ (API docs at /docs)\n")
+    level = os.environ.get("SPINLENS_LOG_LEVEL", "warning")
+    uvicorn.run(app, host=host, port=port, log_level=level, access_log=level == "info")

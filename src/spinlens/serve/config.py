@@ -1,0 +1,25 @@
+"""Server settings: limits, auth and what URL fetching may reach."""
+
+from __future__ import annotations
+
+import os
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ServeConfig(BaseModel):
+    """Knobs of one server; the CLI fills them from options and ``SPINLENS_TOKEN``."""
+
+    model_config = ConfigDict(extra="forbid")
+    token: str | None = Field(
+        default_factory=lambda: os.environ.get("SPINLENS_TOKEN") or None,
+        description="bearer token required on /api and the page's form; None: no auth",
+    )
+    max_body_bytes: int = Field(default=6_000_000, gt=0, description="largest request body")
+    timeout: float = Field(default=60.0, gt=0, description="seconds one analysis may take")
+    workers: int = Field(default=2, ge=1, description="analyses run at the same time (threads)")
+    queue: int = Field(default=16, ge=0, description="requests that may wait for a worker")
+    allow_private_urls: bool = Field(
+        default=False, description="let URL fetches reach private, loopback, link-local hosts"
+    )
+    retry_after: int = Field(default=2, ge=1, description="Retry-After seconds on 503")

@@ -1,0 +1,97 @@
+"""/api/v1/trace, /factcheck/match and /sources/{domain}: thin calls into other subsystems.
+
+Each endpoint finds its subsystem when called (see :func:`feature`), so the API still
+starts, and answers 501, in a build where that subsystem is missing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi import Path as PathParam
+from pydantic import Field
+
+from spinlens.errors import SpinlensError
+from spinlens.serve.api import ERRORS, service_of
+from spinlens.serve.auth import require_token
+from spinlens.serve.extras import feature
+from spinlens.serve.models import ArticleIn, JsonObject, MatchIn
+
+extras = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)], responses=ERRORS)
+
+
+class StoreMissingError(SpinlensError):
+    code = "E503"
+    http_status = 404
+
+
+class TraceIn(ArticleIn):
+    top: int = Field(default=5, ge=1, le=20, description="how many candidate sources to rank")
+
+
+def _existing(path: Path, what: str, hint: str) -> Path:
+    if not path.is_file():
+        raise StoreMissingError(f"this server has no {what}; {hint}")
+    return path
+
+
+@extras.post("/trace", response_model=JsonObject, summary="Trace an article to its sources")
+async def trace(body: TraceIn, request: Request) -> JsonObject:
+    service = service_of(request)
+    store_cls = feature("spinlens.provenance.store", "Store", "provenance tracing")
+    run_trace = feature("spinlens.provenance.trace", "trace", "provenance tracing")
+    path = service.settings.paths.index
+
+    def work() -> JsonObject:
+        _existing(path, "provenance index", "build one with 'spinlens index add'")
+        doc = service.document(body)
+        with store_cls(path, create=False) as store:
+            result: JsonObject = run_trace(store, doc.text, doc_id=doc.id, top=body.top)
+        return result
+
+    return await service.runner.run(work)
+
+
+@extras.post("/factcheck/match", response_model=JsonObject, summary="Match a claim")
+async def factcheck_match(body: MatchIn, request: Request) -> JsonObject:
+    """Published fact-checks that match the claim, best first."""
+    service = service_of(request)
+    match = feature("spinlens.factcheck", "match_claim", "fact-check matching")
+    path = service.settings.paths.factcheck_db
+
+    def work() -> JsonObject:
+        _existing(path, "fact-check store", "import one with 'spinlens claims import'")
+        matches: list[Any] = match(path, body.claim, top_k=body.top_k)
+        return {"claim": body.claim, "matches": matches}
+
+    return await service.runner.run(work)
+
+
+@extras.get("/sources/{domain}", response_model=JsonObject, summary="Ratings of a domain")
+async def source_ratings(
+    request: Request,
+    domain: str = PathParam(min_length=1, max_length=253, pattern=r"^[A-Za-z0-9.\-:]+$"),
+) -> JsonObject:
+    """Every imported list's rating of the domain and their combined score (0..1)."""
+    service = service_of(request)
+    store_cls = feature("spinlens.sources", "SourceStore", "source ratings")
+    combine = feature("spinlens.sources", "combine", "source ratings")
+    normalize = feature("spinlens.sources", "normalize", "source ratings")
+    path = service.settings.paths.sources_db
+
+    def work() -> JsonObject:
+        _existing(path, "source ratings store", "import lists with 'spinlens sources import'")
+        store = store_cls(path)
+        try:
+            ratings = store.lookup(domain)
+        finally:
+            store.close()
+        return {
+            "domain": normalize(domain),
+            "ratings": [r.as_dict() for r in ratings],
+            "score": combine(ratings),
+        }
+
+    return await service.runner.run(work)

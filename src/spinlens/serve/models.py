@@ -1,0 +1,70 @@
+"""Request and response bodies of the HTTP API (pydantic, so OpenAPI documents them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MAX_TEXT_CHARS = 2_000_000
+
+
+class AnalyzeOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    only: list[str] | None = Field(
+        default=None, max_length=32, description="run only these of the loaded analyzers"
+    )
+    skip: list[str] = Field(default_factory=list, max_length=32, description="do not run these")
+
+
+class ArticleIn(BaseModel):
+    """An article as text, as HTML, or as a URL for the server to fetch."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
+    html: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
+    url: str | None = Field(
+        default=None,
+        max_length=2048,
+        description="fetched when neither text nor html is given, else recorded as metadata",
+    )
+    title: str | None = Field(default=None, max_length=1000)
+    id: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _one_body(self) -> ArticleIn:
+        if not (self.text or self.html or self.url):
+            raise ValueError("give one of 'text', 'html' or 'url'")
+        if self.text and self.html:
+            raise ValueError("give 'text' or 'html', not both")
+        return self
+
+
+class AnalyzeIn(ArticleIn):
+    options: AnalyzeOptions = Field(default_factory=AnalyzeOptions)
+
+
+class MatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    claim: str = Field(min_length=1, max_length=5000, description="the claim to look up")
+    top_k: int = Field(default=5, ge=1, le=50)
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    analyzers: list[str]
+    busy: int
+    capacity: int
+
+
+JsonObject = dict[str, Any]

@@ -1,0 +1,82 @@
+"""The page at ``/``: a form whose answer is the HTML renderer's report."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader
+
+from spinlens.document.loaders import decode_bytes
+from spinlens.document.loaders.html import looks_like_html
+from spinlens.errors import EmptyInputError, InputTooLargeError
+from spinlens.report.render import renderer
+from spinlens.serve.auth import AuthError, bearer, token_ok
+from spinlens.serve.models import AnalyzeOptions, ArticleIn
+from spinlens.serve.service import Service
+
+TEMPLATES = Path(__file__).parent / "templates"
+# The form page runs no script; its inline style is the only thing it allows.
+PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'"
+
+page = APIRouter(include_in_schema=False)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+
+
+@page.get("/", response_class=HTMLResponse)
+async def form(request: Request) -> HTMLResponse:
+    service: Service = request.app.state.service
+    html = (
+        _environment()
+        .get_template("page.html")
+        .render(
+            analyzers=service.loaded,
+            token_required=bool(service.config.token),
+            max_mb=round(service.settings.limits.max_bytes / 1e6, 1),
+        )
+    )
+    return HTMLResponse(html, headers={"Content-Security-Policy": PAGE_CSP})
+
+
+@page.post("/report", response_class=HTMLResponse)
+async def report(
+    request: Request,
+    text: str = Form(""),
+    url: str = Form(""),
+    title: str = Form(""),
+    token: str = Form(""),
+    file: UploadFile | None = None,
+) -> HTMLResponse:
+    """Analyse what the form sent (file, else pasted text/HTML, else URL) and render it."""
+    service: Service = request.app.state.service
+    if not token_ok(service.config.token, token or bearer(request)):
+        raise AuthError("missing or wrong token")
+    article = await _article(service, text, url, title, file)
+    result = await service.runner.run(lambda: service.analyze(article, AnalyzeOptions()))
+    return HTMLResponse(renderer("html")(result))
+
+
+async def _article(
+    service: Service, text: str, url: str, title: str, file: UploadFile | None
+) -> ArticleIn:
+    limit = service.settings.limits.max_bytes
+    if file is not None and file.filename:
+        data = await file.read(limit + 1)
+        if len(data) > limit:
+            raise InputTooLargeError(f"{file.filename}: larger than the {limit:,}-byte limit")
+        text = decode_bytes(data, name=file.filename, max_bytes=limit)
+    pasted = text.strip()
+    if not pasted and not url.strip():
+        raise EmptyInputError("paste an article, upload a file, or give a URL")
+    meta = {"title": title.strip() or None}
+    if not pasted:
+        return ArticleIn(url=url.strip(), **meta)
+    if looks_like_html(pasted):
+        return ArticleIn(html=text, url=url.strip() or None, **meta)
+    return ArticleIn(text=text, url=url.strip() or None, **meta)

@@ -1,0 +1,78 @@
+"""What the endpoints share: the loaded pipeline, the runner, and turning input into a Document."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, replace
+
+from spinlens.config import Settings
+from spinlens.document import Document
+from spinlens.document.loaders import document_from_html, document_from_text
+from spinlens.document.urls import domain_of
+from spinlens.errors import ConfigError, InputTooLargeError
+from spinlens.pipeline import Pipeline
+from spinlens.report.schema import Report
+from spinlens.serve.config import ServeConfig
+from spinlens.serve.guard import fetch_document
+from spinlens.serve.models import AnalyzeOptions, ArticleIn
+from spinlens.serve.runner import Runner
+
+
+@dataclass
+class Service:
+    """Built once at start-up; every request reuses its loaded models."""
+
+    pipeline: Pipeline
+    runner: Runner
+    config: ServeConfig
+    settings: Settings
+
+    @property
+    def loaded(self) -> list[str]:
+        return [a.name for a in self.pipeline.analyzers]
+
+    def document(self, article: ArticleIn) -> Document:
+        """The Document for a request body; blocking (may fetch), so call it on a worker."""
+        limit = self.settings.limits.max_bytes
+        body = article.text if article.text is not None else article.html
+        if body is not None and len(body.encode("utf-8", "surrogatepass")) > limit:
+            raise InputTooLargeError(f"article is larger than the {limit:,}-byte limit")
+        if article.text:
+            doc = document_from_text(
+                article.text,
+                id=article.id,
+                title=article.title,
+                url=article.url,
+                domain=domain_of(article.url),
+                source_format="text",
+            )
+        elif article.html:
+            doc = document_from_html(article.html, url=article.url, doc_id=article.id)
+        else:
+            assert article.url is not None
+            doc = fetch_document(
+                article.url,
+                timeout=self.settings.limits.url_timeout,
+                max_bytes=limit,
+                allow_private=self.config.allow_private_urls,
+            )
+        return replace(doc, title=article.title or doc.title, id=article.id or doc.id)
+
+    def pipeline_for(self, options: AnalyzeOptions) -> Pipeline:
+        """The loaded pipeline, or a view of it running fewer analyzers (nothing reloads)."""
+        if options.only is None and not options.skip:
+            return self.pipeline
+        for name in [*(options.only or []), *options.skip]:
+            if name not in self.loaded:
+                raise ConfigError(
+                    f"analyzer '{name}' is not loaded in this server "
+                    f"(loaded: {', '.join(self.loaded)})"
+                )
+        wanted = set(options.only or self.loaded) - set(options.skip)
+        view = copy.copy(self.pipeline)
+        view.analyzers = [a for a in self.pipeline.analyzers if a.name in wanted]
+        return view
+
+    def analyze(self, article: ArticleIn, options: AnalyzeOptions) -> Report:
+        pipeline = self.pipeline_for(options)
+        return pipeline.run(self.document(article))

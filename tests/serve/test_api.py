@@ -1,0 +1,146 @@
+"""The HTTP API as a CMS would call it: reports, errors, options, schema, limits."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+
+import jsonschema
+import pytest
+from fastapi.testclient import TestClient
+
+from spinlens.report import json_schema
+from spinlens.serve.runner import Runner, WorkTimeoutError
+from tests.serve.conftest import make_app
+
+QUOTED = 'The mayor said "the bridge will open in May" at a press event on Tuesday.'
+
+
+def test_analyze_returns_a_report_of_the_published_schema(
+    client: TestClient, seed_text: str
+) -> None:
+    response = client.post("/api/v1/analyze", json={"text": seed_text, "title": "Seed"})
+    assert response.status_code == 200
+    report = response.json()
+    jsonschema.validate(report, json_schema())
+    assert report["document"]["title"] == "Seed"
+    assert report["document"]["text"] == seed_text
+    quotes = [f for f in report["findings"] if f["label"] == "quote"]
+    assert quotes, "the seed's quotes are found"
+    for finding in report["findings"]:
+        assert seed_text[finding["start"] : finding["end"]] == finding["text"]
+
+
+def test_html_input_is_reduced_to_the_article_text(client: TestClient) -> None:
+    html = (
+        "<html><head><title>Bridge</title></head><body><nav>Home | Sport</nav>"
+        f"<article><h1>Bridge</h1><p>{QUOTED}</p><p>Work began last year.</p></article>"
+        "</body></html>"
+    )
+    body = {"html": html, "url": "https://news.example.org/a/1", "id": "b1"}
+    report = client.post("/api/v1/analyze", json=body).json()
+    assert "the bridge will open in May" in report["document"]["text"]
+    assert "Home | Sport" not in report["document"]["text"]
+    assert report["document"]["domain"] == "news.example.org"
+    assert report["document"]["id"] == "b1"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "needle"),
+    [
+        ({}, 422, "give one of"),
+        ({"text": "a", "html": "<p>a</p>"}, 422, "not both"),
+        ({"text": "   \n "}, 422, "E101"),
+        ({"text": QUOTED, "extra": 1}, 422, "extra"),
+        ({"text": QUOTED, "options": {"only": ["nope"]}}, 400, "not loaded"),
+    ],
+)
+def test_bad_requests_get_a_clear_error(
+    client: TestClient, body: dict[str, object], status: int, needle: str
+) -> None:
+    response = client.post("/api/v1/analyze", json=body)
+    assert response.status_code == status
+    assert needle in response.text
+
+
+def test_options_choose_among_the_loaded_analyzers(client: TestClient) -> None:
+    body = {"text": QUOTED, "options": {"skip": ["quotes"]}}
+    report = client.post("/api/v1/analyze", json=body).json()
+    assert report["findings"] == [] and report["analyzers"] == []
+    again = client.post("/api/v1/analyze", json={"text": QUOTED}).json()
+    assert [a["name"] for a in again["analyzers"]] == ["quotes"], "the view changed nothing"
+
+
+def test_schema_health_and_openapi(client: TestClient) -> None:
+    assert client.get("/api/v1/schema").json() == json_schema()
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok" and health["analyzers"] == ["quotes"]
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/v1/analyze", "/api/v1/trace", "/api/v1/factcheck/match", "/healthz"):
+        assert path in paths
+    assert client.get("/docs").status_code == 200
+
+
+def test_oversized_bodies_are_refused_declared_or_streamed() -> None:
+    with TestClient(make_app(max_body_bytes=2000)) as client:
+        big = {"text": "word " * 1000}
+        assert client.post("/api/v1/analyze", json=big).status_code == 413
+
+        def chunks() -> Iterator[bytes]:
+            yield b'{"text": "'
+            for _ in range(100):
+                yield b"word " * 10
+            yield b'"}'
+
+        response = client.post(
+            "/api/v1/analyze", content=chunks(), headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 413
+        assert response.json()["error"]["code"] == "E104"
+        assert client.post("/api/v1/analyze", json={"text": QUOTED}).status_code == 200
+
+
+def test_token_is_required_when_configured() -> None:
+    with TestClient(make_app(token="s3cret")) as client:
+        body = {"text": QUOTED}
+        assert client.post("/api/v1/analyze", json=body).status_code == 401
+        wrong = {"Authorization": "Bearer nope"}
+        assert client.post("/api/v1/analyze", json=body, headers=wrong).status_code == 401
+        right = {"Authorization": "Bearer s3cret"}
+        assert client.post("/api/v1/analyze", json=body, headers=right).status_code == 200
+        assert client.get("/healthz").status_code == 200
+        assert client.post("/report", data={"text": QUOTED}).status_code == 401
+        form = client.post("/report", data={"text": QUOTED, "token": "s3cret"})
+        assert form.status_code == 200
+
+
+def test_a_full_queue_answers_503_with_retry_after() -> None:
+    app = make_app(workers=1, queue=0, retry_after=7)
+    runner: Runner = app.state.service.runner
+    release = threading.Event()
+    blocker = threading.Thread(target=lambda: asyncio.run(runner.run(release.wait)))
+    blocker.start()
+    try:
+        deadline = time.monotonic() + 10
+        while runner.admitted < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with TestClient(app) as client:
+            response = client.post("/api/v1/analyze", json={"text": QUOTED})
+            assert response.status_code == 503
+            assert response.headers["retry-after"] == "7"
+            release.set()
+            blocker.join(10)
+            assert client.post("/api/v1/analyze", json={"text": QUOTED}).status_code == 200
+    finally:
+        release.set()
+
+
+def test_a_slow_analysis_times_out_but_keeps_its_slot_until_it_ends() -> None:
+    runner = Runner(workers=1, queue=0, timeout=0.1)
+    with pytest.raises(WorkTimeoutError):
+        asyncio.run(runner.run(lambda: time.sleep(0.6)))
+    assert runner.admitted == 1, "the thread is still working"
+    time.sleep(0.8)
+    assert runner.admitted == 0
