@@ -1,0 +1,66 @@
+"""Source reliability of the article's domain, from the lists the user imported and chose."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from spinlens.analyzers.base import BaseAnalyzer, Result, register
+from spinlens.config import Settings
+from spinlens.document import Document
+from spinlens.errors import ConfigError, InputError
+from spinlens.sources import SourceStore, combine, normalize
+
+NO_STORE = "no source lists imported (see docs/sources.md: spinlens sources import)"
+
+
+@register
+class SourcesAnalyzer(BaseAnalyzer):
+    """Every chosen list's rating of the document's domain; no spans, the evidence is the domain."""
+
+    name: ClassVar[str] = "sources"
+    version: ClassVar[str] = "1.0"
+    description: ClassVar[str] = "reliability ratings of the article's domain from open lists"
+    wants_settings: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        lists: list[str] | None = None,
+        settings: Settings | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        if lists is not None and not (
+            isinstance(lists, list) and all(isinstance(x, str) for x in lists)
+        ):
+            raise ConfigError("analyzers.sources.lists must be a list of list names")
+        self.lists = lists
+        self.path = (settings or Settings()).paths.sources_db
+        self._store: SourceStore | None = None
+
+    def initialize(self) -> None:
+        if self._store is None and self.path.is_file():
+            self._store = SourceStore(self.path)
+
+    def analyze(self, doc: Document, context: Mapping[str, Result]) -> Result:
+        self.initialize()
+        domain = _domain(doc)
+        data: dict[str, Any] = {"domain": domain, "ratings": [], "score": None}
+        if domain is None:
+            return Result(data=data)
+        if self._store is None:
+            return Result(data=data, warnings=(NO_STORE,))
+        ratings = self._store.lookup(domain, self.lists)
+        data["ratings"] = [r.as_dict() for r in ratings]
+        data["score"] = combine(ratings)
+        return Result(data=data)
+
+
+def _domain(doc: Document) -> str | None:
+    for value in (doc.url, doc.domain):
+        if value:
+            try:
+                return normalize(value)
+            except InputError:
+                continue
+    return None

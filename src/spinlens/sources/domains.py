@@ -1,0 +1,65 @@
+"""Domain normalisation: any URL or host a user types maps to the keys the lists use.
+
+Lists rate registrable domains (``bbc.co.uk``) and sometimes hosts on shared platforms
+(``someone.wordpress.com``), so a lookup tries the host itself, then each parent down to the
+registrable domain (eTLD+1 from the Public Suffix List via ``publicsuffixlist``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from publicsuffixlist import PublicSuffixList
+
+from spinlens.errors import InputError
+
+# Prefixes that name the same site in another skin; stripped before any lookup.
+SKIN_PREFIXES = frozenset({"www", "www1", "www2", "www3", "m", "mobile", "amp", "edition"})
+
+
+@lru_cache(maxsize=1)
+def _psl() -> PublicSuffixList:
+    return PublicSuffixList()
+
+
+def host_of(value: str) -> str:
+    """The lower-cased host of a URL or bare domain, without port, trailing dot or skin prefix."""
+    raw = value.strip()
+    if not raw:
+        raise InputError("empty domain")
+    try:
+        host = urlsplit(raw if "//" in raw else f"//{raw}").hostname
+    except ValueError:
+        host = None
+    if not host or "." not in host.strip("."):
+        raise InputError(f"'{value}' is not a domain or URL")
+    host = host.rstrip(".").lower()
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise InputError(f"'{value}' is not a valid domain name") from None
+    labels = host.split(".")
+    # Strip skins only while what remains is still a registrable domain (not "co.uk").
+    while labels[0] in SKIN_PREFIXES and _psl().privatesuffix(".".join(labels[1:])):
+        labels = labels[1:]
+    return ".".join(labels)
+
+
+def registrable(host: str) -> str:
+    """eTLD+1 (``news.bbc.co.uk`` -> ``bbc.co.uk``); the host itself when the PSL has none."""
+    return _psl().privatesuffix(host) or host
+
+
+def normalize(value: str) -> str:
+    """The key a list entry is stored under: the host without skin prefixes."""
+    return host_of(value)
+
+
+def candidates(value: str) -> list[str]:
+    """Keys to try for a lookup, most specific first, ending at the registrable domain."""
+    host = host_of(value)
+    base = registrable(host)
+    labels = host.split(".")
+    keys = [".".join(labels[i:]) for i in range(len(labels))]
+    return [k for k in keys if len(k) >= len(base)]
