@@ -1,0 +1,97 @@
+"""``spinlens index add|stats|remove``: the provenance index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from spinlens.cli.app import State, app, command
+from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError
+from spinlens.provenance.ingest import ingest, iter_inputs
+from spinlens.provenance.store import Store
+
+index_app = typer.Typer(
+    help="Build the provenance index that 'spinlens trace' and the provenance analyzer search.",
+    no_args_is_help=True,
+)
+app.add_typer(index_app, name="index")
+
+INDEX_OPTION = typer.Option(
+    None, "--index", help="Index file (SQLite). Default: paths.index in the configuration."
+)
+
+
+def index_path(index: Path | None) -> Path:
+    return index or State.settings().paths.index
+
+
+@command("add", parent=index_app)
+def add(
+    paths: list[str] = typer.Argument(
+        ..., help="JSONL/JSON records {id, url, title, text|html, date}, CSV, .txt/.html, or dirs."
+    ),
+    index: Path | None = INDEX_OPTION,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Add documents to the index; rerunning skips what is already in (same content)."""
+    settings = State.settings()
+    for raw in paths:
+        if not Path(raw).exists():
+            raise InputError(f"{raw}: no such file or directory")
+    with (
+        Store(index_path(index)) as store,
+        Progress(
+            SpinnerColumn(),
+            TextColumn("indexing"),
+            BarColumn(),
+            TextColumn("{task.completed} documents"),
+            TimeElapsedColumn(),
+            disable=quiet,
+            transient=True,
+        ) as progress,
+    ):
+        task = progress.add_task("index", total=None)
+        stats = ingest(
+            store,
+            iter_inputs(paths, settings.limits.max_bytes),
+            on_item=lambda: progress.advance(task),
+        )
+    for error in stats.errors[:20]:
+        typer.echo(f"spinlens: skipped {error}", err=True)
+    typer.echo(
+        f"added {stats.added}, already indexed {stats.skipped}, bad {len(stats.errors)}"
+        f" (index: {index_path(index)})"
+    )
+    if stats.errors:
+        raise typer.Exit(PARTIAL_FAILURE_EXIT)
+
+
+@command("stats", parent=index_app)
+def stats(
+    index: Path | None = INDEX_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """How many documents and lookup rows the index holds, and its size on disk."""
+    with Store(index_path(index), create=False) as store:
+        info = store.stats()
+    if as_json:
+        typer.echo(json.dumps(info, indent=2))
+        return
+    for key, value in info.items():
+        typer.echo(f"{key}: {value}")
+
+
+@command("remove", parent=index_app)
+def remove(
+    doc_ids: list[str] = typer.Argument(..., help="Document ids to remove."),
+    index: Path | None = INDEX_OPTION,
+) -> None:
+    """Remove documents (and their lookup keys) by id."""
+    with Store(index_path(index), create=False) as store:
+        missing = [d for d in doc_ids if not store.remove(d)]
+    if missing:
+        raise InputError(f"not in the index: {', '.join(missing)}")
+    typer.echo(f"removed {len(doc_ids)}")

@@ -1,0 +1,304 @@
+"""The provenance index: one SQLite file (WAL) with documents, LSH band keys and fingerprints.
+
+Tables: ``documents`` (text stored zlib-compressed, unique id and content hash), ``bands``
+(MinHash LSH band key -> document, for near-duplicates) and ``fingerprints`` (sampled shingle
+hash -> document, for partial reuse). Both lookup tables are ``WITHOUT ROWID`` b-trees keyed by
+hash, so a query reads only the rows it needs and never rebuilds the LSH in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from spinlens.errors import ConfigError, InputError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    pk INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    url TEXT, title TEXT, date TEXT, source TEXT,
+    content_hash TEXT NOT NULL UNIQUE,
+    n_words INTEGER NOT NULL,
+    text BLOB NOT NULL,
+    added TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bands (
+    key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS fingerprints (
+    hash INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (hash, doc)
+) WITHOUT ROWID;
+"""
+_CHUNK = 900  # stay under SQLite's bound-parameter limit on old builds
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """Index parameters, fixed when the index is created and stored in ``meta``."""
+
+    k: int = 5  # words per shingle
+    num_perm: int = 64  # MinHash permutations
+    bands: int = 16  # LSH bands (rows per band = num_perm / bands)
+    sample: int = 8  # keep shingle hashes divisible by this as fingerprints
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A document ready to be written: metadata, text and its lookup keys."""
+
+    id: str
+    text: str
+    content_hash: str
+    n_words: int
+    band_keys: Sequence[int]
+    fingerprints: Iterable[int]
+    url: str | None = None
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDoc:
+    pk: int
+    id: str
+    text: str
+    url: str | None = None
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+class Store:
+    """Open (or create) an index; use as a context manager or call ``close``."""
+
+    def __init__(self, path: Path, *, create: bool = True, params: Params | None = None) -> None:
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise InputError(f"no provenance index at {self.path} (run 'spinlens index add')")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise ConfigError(f"{self.path} is not a usable provenance index: {exc}") from None
+        self.params = self._load_params(params or Params())
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _load_params(self, wanted: Params) -> Params:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
+        if row is not None:
+            return Params(**json.loads(row[0]))
+        if wanted.num_perm % wanted.bands:
+            raise ConfigError("num_perm must be a multiple of bands")
+        value = json.dumps(
+            {
+                "k": wanted.k,
+                "num_perm": wanted.num_perm,
+                "bands": wanted.bands,
+                "sample": wanted.sample,
+            }
+        )
+        self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('params', ?)", (value,))
+        return wanted
+
+    # -- writing -------------------------------------------------------------------------
+
+    def known_hashes(self, hashes: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(list(hashes)):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT content_hash FROM documents WHERE content_hash IN ({marks})", chunk
+            )
+            found.update(r[0] for r in rows)
+        return found
+
+    def add(self, entries: Sequence[Entry]) -> int:
+        """Write a batch in one transaction; skips known content, replaces a changed id."""
+        added = 0
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for entry in entries:
+                if self.conn.execute(
+                    "SELECT 1 FROM documents WHERE content_hash = ?", (entry.content_hash,)
+                ).fetchone():
+                    continue
+                self._delete_id(entry.id)
+                cur = self.conn.execute(
+                    "INSERT INTO documents (id, url, title, date, source, content_hash, n_words,"
+                    " text, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        entry.id,
+                        entry.url,
+                        entry.title,
+                        entry.date,
+                        entry.source,
+                        entry.content_hash,
+                        entry.n_words,
+                        zlib.compress(entry.text.encode("utf-8"), 6),
+                        now,
+                    ),
+                )
+                pk = cur.lastrowid
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO bands VALUES (?, ?)", ((k, pk) for k in entry.band_keys)
+                )
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO fingerprints VALUES (?, ?)",
+                    ((h, pk) for h in entry.fingerprints),
+                )
+                added += 1
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return added
+
+    def remove(self, doc_id: str) -> bool:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            removed = self._delete_id(doc_id)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return removed
+
+    def _delete_id(self, doc_id: str) -> bool:
+        """Delete a document and its keys; keys are recomputed from its text (no reverse index)."""
+        from spinlens.provenance.ingest import prepare
+
+        row = self.conn.execute("SELECT pk, text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return False
+        pk, blob = row
+        entry = prepare(doc_id, _unpack(blob), self.params)
+        self.conn.executemany(
+            "DELETE FROM bands WHERE key = ? AND doc = ?", ((k, pk) for k in entry.band_keys)
+        )
+        self.conn.executemany(
+            "DELETE FROM fingerprints WHERE hash = ? AND doc = ?",
+            ((h, pk) for h in entry.fingerprints),
+        )
+        self.conn.execute("DELETE FROM documents WHERE pk = ?", (pk,))
+        return True
+
+    # -- reading -------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def stats(self) -> dict[str, object]:
+        def one(sql: str) -> int:
+            return int(self.conn.execute(sql).fetchone()[0] or 0)
+
+        size = sum(
+            p.stat().st_size
+            for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"))
+            if p.exists()
+        )
+        return {
+            "path": str(self.path),
+            "documents": one("SELECT COUNT(*) FROM documents"),
+            "words": one("SELECT SUM(n_words) FROM documents"),
+            "band_rows": one("SELECT COUNT(*) FROM bands"),
+            "fingerprint_rows": one("SELECT COUNT(*) FROM fingerprints"),
+            "bytes": size,
+            "params": {
+                "k": self.params.k,
+                "num_perm": self.params.num_perm,
+                "bands": self.params.bands,
+                "sample": self.params.sample,
+            },
+        }
+
+    def docs_by_bands(self, keys: Sequence[int]) -> Counter[int]:
+        return self._count("SELECT doc FROM bands WHERE key IN ({})", keys)
+
+    def docs_by_fingerprints(self, hashes: Sequence[int]) -> Counter[int]:
+        return self._count("SELECT doc FROM fingerprints WHERE hash IN ({})", hashes)
+
+    def _count(self, sql: str, values: Sequence[int]) -> Counter[int]:
+        counts: Counter[int] = Counter()
+        for chunk in _chunks(list(values)):
+            rows = self.conn.execute(sql.format(",".join("?" * len(chunk))), chunk)
+            counts.update(r[0] for r in rows)
+        return counts
+
+    def fetch(self, pks: Iterable[int]) -> list[StoredDoc]:
+        wanted = list(pks)
+        found: dict[int, StoredDoc] = {}
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT pk, id, text, url, title, date, source FROM documents"
+                f" WHERE pk IN ({marks})",
+                chunk,
+            )
+            for row in rows:
+                found[row[0]] = _stored(row)
+        return [found[pk] for pk in wanted if pk in found]
+
+    def get(self, doc_id: str) -> StoredDoc | None:
+        row = self.conn.execute(
+            "SELECT pk, id, text, url, title, date, source FROM documents WHERE id = ?",
+            (doc_id,),
+        ).fetchone()
+        return None if row is None else _stored(row)
+
+    def pk_of_hash(self, content_hash: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT pk FROM documents WHERE content_hash = ?", (content_hash,)
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def iter_docs(self) -> Iterator[StoredDoc]:
+        rows = self.conn.execute(
+            "SELECT pk, id, text, url, title, date, source FROM documents ORDER BY pk"
+        )
+        for row in rows:
+            yield _stored(row)
+
+
+def _unpack(blob: bytes) -> str:
+    return zlib.decompress(blob).decode("utf-8")
+
+
+def _stored(row: tuple[object, ...]) -> StoredDoc:
+    pk, doc_id, blob, url, title, date, source = row
+    assert isinstance(pk, int) and isinstance(doc_id, str) and isinstance(blob, bytes)
+    return StoredDoc(
+        pk=pk,
+        id=doc_id,
+        text=_unpack(blob),
+        url=url if isinstance(url, str) else None,
+        title=title if isinstance(title, str) else None,
+        date=date if isinstance(date, str) else None,
+        source=source if isinstance(source, str) else None,
+    )
+
+
+def _chunks(values: list[int] | list[str]) -> Iterator[list[int] | list[str]]:
+    for i in range(0, len(values), _CHUNK):
+        yield values[i : i + _CHUNK]
