@@ -61,3 +61,59 @@ def trace_command(
     else:
         rendered = render_text(result)
     write_output(rendered, output)
+
+
+@command("reuse")
+def reuse_command(
+    corpus: list[str] = typer.Argument(
+        ..., help="Corpus: JSONL/JSON records, CSV, .txt/.html files, or directories."
+    ),
+    engine: str = typer.Option("local", "--engine", help="local or spark."),
+    master: str = typer.Option(
+        "local[2]", "--master", help="Spark master: local[N] or a cluster URL (engine spark)."
+    ),
+    threshold: float = typer.Option(
+        0.2, "--threshold", min=0.0, max=1.0, help="Containment (either way) that counts as reuse."
+    ),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json or jsonl."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write here, not stdout."),
+) -> None:
+    """Find every pair of documents in a corpus where one reuses the other's text."""
+    from spinlens.provenance.ingest import content_hash, iter_inputs
+    from spinlens.provenance.reuse import ReuseConfig, find_reuse_local, unique_ids
+
+    if engine not in ("local", "spark"):
+        raise ConfigError(f"unknown engine '{engine}' (choose local or spark)")
+    if fmt not in ("text", "json", "jsonl"):
+        raise ConfigError(f"unknown format '{fmt}' (choose text, json or jsonl)")
+    settings = State.settings()
+    docs = []
+    for item in iter_inputs(corpus, settings.limits.max_bytes):
+        if item.error is not None:
+            raise item.error
+        assert item.document is not None
+        doc = item.document
+        docs.append((doc.id or content_hash(doc.text)[:16], doc.text))
+    if not docs:
+        raise InputError("the corpus holds no documents")
+    unique_ids(docs)
+    config = ReuseConfig(threshold=threshold)
+    if engine == "spark":
+        from spinlens.provenance.spark import find_reuse_spark
+
+        pairs = find_reuse_spark(docs, config, master=master)
+    else:
+        pairs = find_reuse_local(docs, config)
+    rows = [p.as_dict() for p in pairs]
+    if fmt == "json":
+        rendered = json.dumps({"documents": len(docs), "pairs": rows}, indent=2) + "\n"
+    elif fmt == "jsonl":
+        rendered = "".join(json.dumps(r) + "\n" for r in rows)
+    else:
+        lines = [f"{len(rows)} reused pairs among {len(docs)} documents"]
+        lines += [
+            f"  {r['a']} <-> {r['b']}  a_in_b {r['a_in_b']:.2f}  b_in_a {r['b_in_a']:.2f}"
+            for r in rows
+        ]
+        rendered = "\n".join(lines) + "\n"
+    write_output(rendered, output)
