@@ -1,0 +1,1 @@
+"""Fact-check database: SQLite store, importers, hybrid retrieval and matching."""

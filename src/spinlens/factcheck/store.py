@@ -1,0 +1,134 @@
+"""The fact-check store: one SQLite file, one row per fact-check, upserts in one transaction.
+
+Re-importing a file updates rows in place (the id is the key), so imports are idempotent and
+resumable; a ``generation`` counter lets the persisted search index know it is stale.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from spinlens.errors import InputError, OutputError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS factchecks (
+    id TEXT PRIMARY KEY,
+    claim TEXT NOT NULL,
+    verdict TEXT,
+    rating TEXT NOT NULL DEFAULT 'unknown',
+    publisher TEXT,
+    url TEXT,
+    date TEXT,
+    language TEXT,
+    title TEXT,
+    origin TEXT
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT OR IGNORE INTO meta VALUES ('generation', '0');
+"""
+MAX_CLAIM_CHARS = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class FactCheck:
+    """One already fact-checked claim with the publisher's verdict and a link."""
+
+    id: str
+    claim: str
+    verdict: str | None = None
+    rating: str = "unknown"
+    publisher: str | None = None
+    url: str | None = None
+    date: str | None = None
+    language: str | None = None
+    title: str | None = None
+    origin: str | None = None
+
+
+FIELDS = tuple(FactCheck.__dataclass_fields__)
+
+
+class FactCheckStore:
+    """Open (and create) the store at ``path``."""
+
+    def __init__(self, path: Path, create: bool = True) -> None:
+        self.path = path
+        if not create and not path.is_file():
+            raise InputError(
+                f"fact-check database not found: {path} (run 'spinlens factcheck import')"
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(str(path), isolation_level=None)
+            self.conn.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise OutputError(f"cannot open fact-check database {path}: {exc}") from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> FactCheckStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def upsert(self, records: Iterable[FactCheck]) -> int:
+        """Insert or update ``records`` in one transaction; returns how many were written."""
+        columns = ", ".join(FIELDS)
+        marks = ", ".join("?" for _ in FIELDS)
+        updates = ", ".join(f"{f}=excluded.{f}" for f in FIELDS if f != "id")
+        sql = (
+            f"INSERT INTO factchecks ({columns}) VALUES ({marks}) "
+            f"ON CONFLICT(id) DO UPDATE SET {updates}"
+        )
+        n = 0
+        with self._transaction() as cur:
+            for record in records:
+                row = asdict(record)
+                row["claim"] = row["claim"][:MAX_CLAIM_CHARS]
+                cur.execute(sql, tuple(row[f] for f in FIELDS))
+                n += 1
+            cur.execute(
+                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
+            )
+        return n
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Cursor]:
+        with closing(self.conn.cursor()) as cur:
+            try:
+                cur.execute("BEGIN")
+                yield cur
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+
+    def generation(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0])
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM factchecks").fetchone()[0])
+
+    def all(self) -> list[FactCheck]:
+        cur = self.conn.execute(f"SELECT {', '.join(FIELDS)} FROM factchecks ORDER BY rowid")
+        return [FactCheck(*row) for row in cur]
+
+    def get(self, ids: Iterable[str]) -> dict[str, FactCheck]:
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, FactCheck] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            cur = self.conn.execute(
+                f"SELECT {', '.join(FIELDS)} FROM factchecks WHERE id IN "
+                f"({', '.join('?' for _ in chunk)})",
+                chunk,
+            )
+            out.update({row[0]: FactCheck(*row) for row in cur})
+        return out
