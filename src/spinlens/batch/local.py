@@ -15,7 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from spinlens.batch.engine import Job, Progress, Summary
 from spinlens.batch.output import LineWriter, done_ids
 from spinlens.batch.tasks import BadRecord, Task, count_tasks, iter_tasks
-from spinlens.batch.work import Outcome, init_worker, process
+from spinlens.batch.work import Outcome, init_worker, preflight, process
 
 WINDOW_PER_WORKER = 4
 
@@ -24,6 +24,7 @@ def run_local(job: Job, progress: Progress | None = None) -> Summary:
     """Analyse every new task of ``job`` and append its report line to ``job.out``."""
     progress = progress or Progress()
     summary = Summary()
+    preflight(job.plan, keep=job.workers <= 1)
     done = done_ids(job.out)
     progress.start(count_tasks(job.sources, max_bytes=job.max_bytes))
     began = time.perf_counter()

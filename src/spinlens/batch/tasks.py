@@ -31,6 +31,7 @@ class Task:
     kind: Literal["record", "file"]
     payload: Mapping[str, Any] = field(default_factory=dict)
     path: str = ""
+    data: bytes | None = None  # a file's bytes when the engine already read them (Spark)
 
 
 @dataclass(frozen=True, slots=True)

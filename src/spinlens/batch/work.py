@@ -60,6 +60,14 @@ def pipeline_for(plan: Plan) -> Pipeline:
     return cached
 
 
+def preflight(plan: Plan, *, keep: bool) -> None:
+    """Build the pipeline here first, so a missing model or bad option fails once, clearly,
+    instead of in every worker; ``keep=False`` frees it again when workers build their own."""
+    pipeline_for(plan)
+    if not keep:
+        _PIPELINES.pop(plan.cache_key, None)
+
+
 def init_worker(plan: Plan, threads: int = 1) -> None:
     """Pool initializer: one inference thread per worker process, models loaded up front."""
     os.environ["SPINLENS_THREADS"] = str(threads)
@@ -70,8 +78,10 @@ def load_task(task: Task, max_bytes: int) -> Document:
     if task.kind == "record":
         doc = document_from_record(task.payload, name=task.origin, max_bytes=max_bytes)
     else:
-        with open(task.path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        data = task.data
+        if data is None:
+            with open(task.path, "rb") as handle:
+                data = handle.read(max_bytes + 1)
         doc = load_bytes(data, name=task.path, max_bytes=max_bytes)
     return doc if doc.id == task.key else replace(doc, id=task.key)
 

@@ -1,0 +1,90 @@
+"""The Spark engine in local mode gives the same reports as the local engine."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from spinlens.batch import Job, Plan, run_local
+from spinlens.batch.output import read_reports
+from spinlens.config import Settings
+from tests.batch.conftest import ARTICLES
+
+pytestmark = [
+    pytest.mark.spark,
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+]
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    from spinlens.batch.spark import java_available, spark_session
+
+    if not java_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Java is required for the Spark tests under CI=true")
+        pytest.skip("Java is not installed; the Spark engine needs Java 17")
+    pytest.importorskip("pyspark")
+    session = spark_session("local[2]", "spinlens-tests")
+    yield session
+    session.stop()
+
+
+def _job(inputs: list[Path], out: Path) -> Job:
+    plan = Plan.of(["quotes"], Settings())
+    return Job(tuple(map(str, inputs)), out, out.with_name(out.name + ".err"), plan)
+
+
+def _comparable(source: Path | list[dict[str, Any]]) -> dict[str, Any]:
+    """Reports by id, without what legitimately differs between runs (time, timings)."""
+    reports = {}
+    for report in read_reports(source) if isinstance(source, Path) else source:
+        report.pop("created")
+        for run in report["analyzers"]:
+            run.pop("seconds")
+        reports[report["document"]["id"]] = report
+    return reports
+
+
+def test_spark_output_equals_the_local_engine_and_resumes(
+    spark: Any, corpus: Path, tmp_path: Path
+) -> None:
+    from spinlens.batch.spark import run_spark
+
+    local_out, spark_out = tmp_path / "local.jsonl", tmp_path / "spark"
+    local = run_local(_job([corpus], local_out))
+    summary = run_spark(_job([corpus], spark_out), spark=spark)
+    assert (summary.written, summary.bad) == (local.written, local.bad) == (6, 2)
+    assert _comparable(spark_out) == _comparable(local_out)
+    errors = Path(f"{spark_out}.err").read_text(encoding="utf-8").splitlines()
+    assert sorted(json.loads(line)["code"] for line in errors) == ["E105", "E105"]
+    again = run_spark(_job([corpus], spark_out), spark=spark)
+    assert (again.written, again.already_done) == (0, 6)
+    assert len(list(read_reports(spark_out))) == 6
+
+
+def test_spark_reads_csv_and_folders_and_writes_parquet(spark: Any, tmp_path: Path) -> None:
+    from spinlens.batch.spark import run_spark
+
+    table = tmp_path / "in.csv"
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text"])
+        writer.writerow(["c1", 'He said "yes, with commas, and\nnew lines" to them.'])
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "story.txt").write_text(ARTICLES[0], encoding="utf-8")
+    local_out = tmp_path / "local.jsonl"
+    run_local(_job([table, folder], local_out))
+    out = tmp_path / "parquet"
+    summary = run_spark(_job([table, folder], out), spark=spark, out_format="parquet")
+    assert summary.written == 2
+    rows = spark.read.parquet(str(out)).collect()
+    assert sorted(r["id"] for r in rows) == ["c1", "story"]
+    assert _comparable([json.loads(r["report"]) for r in rows]) == _comparable(local_out)
