@@ -282,9 +282,10 @@ def _run(spark: SparkSession, job: Job, out_format: str) -> Summary:
         written.select("id", "report").write.mode("append").parquet(str(job.out))
     else:
         written.select("report").write.mode("append").text(str(job.out))
-    summary.written = written.count()
+    ok: dict[bool, int] = dict(results.groupBy(F.col("report").isNotNull()).count().collect())
+    summary.written = ok.get(True, 0)
     summary.bad = _write_errors(job, tasks, results)
-    summary.duplicates = fresh_count - results.count()
+    summary.duplicates = fresh_count - summary.written - ok.get(False, 0)
     for name, seconds in (
         written.select(F.explode("timings")).groupBy("key").agg(F.sum("value")).collect()
     ):
@@ -305,7 +306,7 @@ def _write_errors(job: Job, tasks: DataFrame, results: DataFrame) -> int:
     failed = results.where(F.col("report").isNull()).select("origin", "id", "code", "error")
     count = 0
     with LineWriter(job.errors, truncate=True) as errors:
-        for row in bad_input.unionByName(failed).toLocalIterator():
+        for row in bad_input.unionByName(failed).coalesce(1).toLocalIterator():
             errors.write_json(row.asDict())
             count += 1
     return count
