@@ -19,20 +19,24 @@ function shown(el) {
 }
 var marks = Array.prototype.slice.call(document.querySelectorAll('mark.hl'));
 var badge = document.querySelector('#verdict .badge');
-var toggle = document.querySelector('.legend input[data-analyzer="quotes"]');
-var quoteMark = document.querySelector('mark.hl[data-analyzers="quotes"]');
-var before = quoteMark ? getComputedStyle(quoteMark).boxShadow : null;
 var highlighted = marks.filter(function (m) {
   return shown(m) && getComputedStyle(m).backgroundColor !== 'rgba(0, 0, 0, 0)';
 }).map(function (m) { return m.textContent; });
-if (toggle) { toggle.click(); }
-var after = quoteMark ? getComputedStyle(quoteMark).boxShadow : null;
+function off(m) { return getComputedStyle(m).boxShadow === 'none'; }
+var quotes = document.querySelector('.legend input[data-analyzer="quotes"]');
+quotes.click();
+var onlyQuotes = marks.filter(function (m) { return m.dataset.analyzers === 'quotes'; });
+var others = marks.filter(function (m) { return m.dataset.analyzers.indexOf('quotes') < 0; });
+var quotesHidden = onlyQuotes.every(off) && !others.some(off);
+document.querySelectorAll('.legend input').forEach(function (t) { if (t.checked) { t.click(); } });
+var allHidden = marks.every(off);
 return {
   verdict: badge && shown(badge) ? badge.textContent.trim() : null,
   verdictBox: document.querySelector('#verdict').getBoundingClientRect().top,
   articleBox: document.querySelector('#article').getBoundingClientRect().top,
   highlighted: highlighted,
-  quoteBefore: before, quoteAfter: after
+  quotesHidden: quotesHidden,
+  allHidden: allHidden
 };
 """
 
@@ -40,17 +44,19 @@ return {
 def test_seed_report_in_chromium(tmp_path: Path) -> None:
     browser = Browser(require_chromium(), tmp_path)
     page = tmp_path / "seed-report.html"
+    corpus = SEED.parent / "corpus"
+    assert run_cli("index", "add", str(corpus), "-q").exit_code == 0
     run = run_cli("analyze", str(SEED), "--format", "html", "--output", str(page))
     assert run.exit_code == 0, run.stderr
 
     seen = browser.probe(page, VISIBILITY)
-    report_has_verdict = "badge v-" in page.read_text(encoding="utf-8")
-    if report_has_verdict:
-        assert seen["verdict"], "the verdict badge is not visible"
-        assert seen["verdictBox"] < seen["articleBox"], "the verdict comes before the article"
+    assert seen["verdict"] == "unreliable", "the verdict badge is not visible"
+    assert seen["verdictBox"] < seen["articleBox"], "the verdict comes before the article"
     highlighted = " ".join(seen["highlighted"])
     assert "oppressing the Iranian people" in highlighted
-    assert seen["quoteBefore"] != "none" and seen["quoteAfter"] == "none", "toggle hides quotes"
+    assert "Israeli-backed" in highlighted
+    assert seen["quotesHidden"], "unticking quotes hides its highlights and only them"
+    assert seen["allHidden"], "unticking every analyzer hides every highlight"
 
     shot = browser.screenshot(page, tmp_path / "seed-report.png")
     assert shot.stat().st_size > 10_000

@@ -92,3 +92,7 @@ def remove(name: str = typer.Argument(..., help="The list's name.")) -> None:
     if not _store().remove_list(name):
         raise InputError(f"no list named '{name}'")
     typer.echo(f"removed list '{name}'")
+
+
+# The verdict's eval/train commands live in their own module; importing it registers them.
+import spinlens.cli.verdict  # noqa: E402, F401

@@ -1,0 +1,142 @@
+"""The verdict: one score and label for the article, broken down into span-backed reasons.
+
+Logit = prior + calibrated style contributions (capped) + hand-weighted evidence from the other
+analyzers (propaganda, provenance, quote checks, fact-checked claims, source rating). See
+docs/verdict.md for every weight and how the style model was fitted.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+from spinlens.analyzers.base import BaseAnalyzer, Result, register
+from spinlens.analyzers.verdict import reasons
+from spinlens.analyzers.verdict.model import StyleModel
+from spinlens.analyzers.verdict.signals import signals, word_count
+from spinlens.document import Document, Span
+from spinlens.models.runtime import model_dir
+
+STRONG = 0.6  # a reason this heavy is evidence on its own, even in a short text
+
+
+@lru_cache(maxsize=1)
+def _load(folder: Path) -> tuple[StyleModel, dict[str, Any]]:
+    weights = json.loads((folder / "weights.json").read_text(encoding="utf-8"))
+    return StyleModel.load(folder / "style.json"), weights
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+@register
+class VerdictAnalyzer(BaseAnalyzer):
+    """Combines every available finding into score, label and ranked reasons."""
+
+    name: ClassVar[str] = "verdict"
+    version: ClassVar[str] = "1.0"
+    description: ClassVar[str] = "article score and label with ranked, span-backed reasons"
+    requires: ClassVar[tuple[str, ...]] = (
+        "quotes",
+        "propaganda",
+        "claims",
+        "provenance",
+        "sources",
+    )
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._model: StyleModel | None = None
+        self._weights: dict[str, Any] = {}
+
+    def initialize(self) -> None:
+        if self._model is None:
+            self._model, self._weights = _load(model_dir("verdict"))
+
+    def analyze(self, doc: Document, context: Mapping[str, Result]) -> Result:
+        self.initialize()
+        assert self._model is not None
+        w = self._weights
+        found = signals(doc, context) if doc.language in (None, "en") else []
+        contributions = self._model.contributions({s.name: s.value for s in found})
+        style_total = sum(contributions.values()) * w["style_scale"]
+        scale = min(1.0, w["max_style_logit"] / abs(style_total)) if style_total else 1.0
+        style_share = {k: v * w["style_scale"] * scale for k, v in contributions.items()}
+        findings = [
+            *reasons.propaganda(context, w["propaganda_per_technique"]),
+            *reasons.provenance(doc, context, w),
+            *reasons.claims(context, w["claims"], w["claims_max"]),
+            *reasons.sources(context, w["source_weight"]),
+        ]
+        evidence = sum(d.weight for d in findings)
+        logit = w["prior_logit"] + style_total * scale + evidence
+        score = _sigmoid(logit)
+        drafts = [*reasons.style(doc, found, style_share), *findings]
+        ranked = sorted(drafts, key=lambda d: d.weight, reverse=True)
+        limits = w["thresholds"]
+        label = _label(score, ranked, word_count(doc), limits)
+        spans, refs = _spans(doc, ranked[: limits["max_reasons"]], limits["max_spans_per_reason"])
+        data = {
+            "score": round(score, 4),
+            "label": label,
+            "reasons": refs,
+            "explanation": _explain(logit, style_total * scale, evidence, w["prior_logit"]),
+        }
+        return Result(spans=tuple(spans), data=data, model=self._model.meta.get("name"))
+
+
+def _label(score: float, ranked: list[reasons.Draft], words: int, limits: Mapping[str, Any]) -> str:
+    strong = any(d.weight >= STRONG for d in ranked)
+    if words < limits["min_words"] and not strong:
+        return "insufficient evidence"
+    if score >= limits["unreliable"]:
+        return "unreliable"
+    if score >= limits["mixed"]:
+        return "mixed"
+    return "reliable"
+
+
+def _spans(
+    doc: Document, drafts: list[reasons.Draft], per_reason: int
+) -> tuple[list[Span], list[dict[str, Any]]]:
+    """Reasons as report dicts; the verdict's own evidence (style signals) also as findings."""
+    spans: dict[tuple[int, int, str], Span] = {}
+    refs = []
+    for draft in drafts:
+        cited = draft.evidence[:per_reason]
+        for e in cited:
+            if e.analyzer == "verdict" and (e.start, e.end, e.label) not in spans:
+                score = min(1.0, abs(draft.weight))
+                span = doc.span(
+                    e.start, e.end, e.label, score, draft.text, {"weight": draft.weight}
+                )
+                spans[(e.start, e.end, e.label)] = span
+        refs.append(
+            {
+                "text": draft.text,
+                "weight": round(draft.weight, 3),
+                "spans": [
+                    {
+                        "analyzer": e.analyzer,
+                        "label": e.label,
+                        "start": e.start,
+                        "end": e.end,
+                        "text": doc.text[e.start : e.end],
+                    }
+                    for e in cited
+                ],
+            }
+        )
+    return sorted(spans.values(), key=lambda s: (s.start, s.end)), refs
+
+
+def _explain(logit: float, style: float, evidence: float, prior: float) -> str:
+    return (
+        f"score = sigmoid({logit:+.2f}): prior {prior:+.2f}, writing style {style:+.2f} "
+        f"(calibrated on labelled news), findings {evidence:+.2f} (weights in docs/verdict.md)"
+    )

@@ -1,0 +1,184 @@
+"""Reasons: each turns one kind of finding into weighted, span-backed evidence for the verdict.
+
+A reason's ``weight`` is its share of the verdict's logit (positive = toward manipulative).
+Builders read only what is in the pipeline context, following the cross-analyzer contract; an
+analyzer that did not run simply contributes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from spinlens.analyzers.base import Result
+from spinlens.analyzers.verdict.signals import Evidence, Signal
+from spinlens.document import Document, Span
+
+QUOTE_CHECKS = (
+    "quote_verified",
+    "quote_altered_in_source",
+    "quote_misattributed",
+    "quote_not_found",
+)
+
+STYLE_TEXT = {
+    "loaded_words": "Loaded or emotive wording outside quotes ({n}): {examples}",
+    "all_caps": "Words in capitals for emphasis ({n}): {examples}",
+    "exclamations": "Exclamation marks in the writer's own voice ({n})",
+    "questions": "Rhetorical questions in the writer's own voice ({n})",
+    "second_person": "Addresses the reader directly ({n}): {examples}",
+    "first_person": "Writer speaks in the first person outside quotes ({n})",
+    "hedges": "Unsourced hedging or rumour ({n}): {examples}",
+    "scare_quotes": "Words set in scare quotes, mocking or distancing ({n}): {examples}",
+    "unattributed_quotes": "Quotes with no named speaker ({n})",
+    "attributed_quotes": "Quotes attributed to named speakers ({n})",
+    "attributions": "Claims attributed to named sources ({n}): {examples}",
+    "reporting_verbs": "Reporting language (said, told, announced) ({n})",
+    "numbers": "Specific figures ({n})",
+    "dates": "Specific days and dates ({n})",
+    "roles": "Named officials, experts or institutions ({n})",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    text: str
+    weight: float
+    evidence: tuple[Evidence, ...]
+
+
+def _ev(spans: Iterable[Span], analyzer: str) -> tuple[Evidence, ...]:
+    return tuple(Evidence(s.start, s.end, analyzer, s.label) for s in spans)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _examples(doc: Document, evidence: Sequence[Evidence], limit: int = 4) -> str:
+    words = dict.fromkeys(_short(doc.text[e.start : e.end]) for e in evidence)
+    shown = [f"“{w}”" for w in list(words)[:limit]]
+    return ", ".join(shown) + (", …" if len(words) > limit else "")
+
+
+def _pretty(label: str) -> str:
+    return label.replace("_", " ").replace(",", ", ").replace("  ", " ").lower()
+
+
+def style(
+    doc: Document, found: Sequence[Signal], contributions: Mapping[str, float]
+) -> list[Draft]:
+    """One reason per present signal; absent signals only move the baseline."""
+    drafts = []
+    for signal in found:
+        weight = contributions.get(signal.name, 0.0)
+        if not signal.evidence or abs(weight) < 0.05:
+            continue
+        template = STYLE_TEXT.get(signal.name, signal.name.replace("_", " ") + " ({n})")
+        text = template.format(n=len(signal.evidence), examples=_examples(doc, signal.evidence))
+        drafts.append(Draft(text, weight, signal.evidence))
+    return drafts
+
+
+def propaganda(context: Mapping[str, Result], per_technique: float) -> list[Draft]:
+    if "propaganda" not in context:
+        return []
+    groups: dict[str, list[Span]] = defaultdict(list)
+    for span in context["propaganda"].spans:
+        groups[span.label].append(span)
+    drafts = []
+    for label, spans in groups.items():
+        confidence = sum(s.score for s in spans) / len(spans)
+        weight = per_technique * math.log1p(len(spans)) * confidence
+        text = f"Propaganda technique “{_pretty(label)}” in {len(spans)} passage(s)"
+        drafts.append(Draft(text, weight, _ev(spans, "propaganda")))
+    return drafts
+
+
+def provenance(
+    doc: Document, context: Mapping[str, Result], weights: Mapping[str, Any]
+) -> list[Draft]:
+    """Mutations of the likely source, and quotes checked against it."""
+    if "provenance" not in context:
+        return []
+    result = context["provenance"]
+    groups: dict[str, list[Span]] = defaultdict(list)
+    for span in result.spans:
+        groups[span.label].append(span)
+    drafts: list[Draft] = []
+    source = _source_name(result.data)
+    for label, spans in groups.items():
+        if label in weights["quote_checks"]:
+            drafts.extend(
+                _quote_check(doc, label, s, weights["quote_checks"][label]) for s in spans
+            )
+        elif label in weights["provenance"]:
+            w = weights["provenance"][label] * math.log1p(len(spans)) / math.log(2)
+            text = (
+                f"Changed from its likely source{source} ({_pretty(label)}, {len(spans)}): "
+                f"{_examples(doc, _ev(spans, 'provenance'), 3)}"
+            )
+            drafts.append(Draft(text, w, _ev(spans, "provenance")))
+    return drafts
+
+
+def _source_name(data: Mapping[str, Any]) -> str:
+    sources = data.get("sources") or []
+    if sources and isinstance(sources[0], Mapping):
+        name = sources[0].get("title") or sources[0].get("url") or sources[0].get("id")
+        return f" “{_short(str(name), 50)}”" if name else ""
+    return ""
+
+
+def _quote_check(doc: Document, label: str, span: Span, weight: float) -> Draft:
+    speaker = span.attrs.get("speaker") or "its speaker"
+    detail = str(span.attrs.get("detail") or "").strip()
+    words = {
+        "quote_not_found": "is not in the likely source",
+        "quote_misattributed": "was said by someone else in the source",
+        "quote_altered_in_source": "differs from the source's wording",
+        "quote_verified": "matches the source",
+    }
+    what = words.get(label, _pretty(label))
+    text = f"Quote attributed to {speaker} {what}" + (f" ({detail})" if detail else "")
+    return Draft(text, weight, _ev([span], "provenance"))
+
+
+def claims(context: Mapping[str, Result], weights: Mapping[str, float], cap: float) -> list[Draft]:
+    if "claims" not in context:
+        return []
+    drafts = []
+    for span in context["claims"].spans:
+        matches = [m for m in span.attrs.get("matches") or [] if isinstance(m, Mapping)]
+        rated = [m for m in matches if m.get("rating") in weights]
+        if not rated:
+            continue
+        best = max(rated, key=lambda m: float(m.get("score") or 0.0))
+        rating = str(best["rating"])
+        who = f" by {best['publisher']}" if best.get("publisher") else ""
+        text = f"Claim matches a fact-check rated {rating}{who}: “{best.get('claim', '')}”"
+        weight = weights[rating] * float(best.get("score") or 1.0)
+        drafts.append(Draft(text, weight, _ev([span], "claims")))
+    total = sum(d.weight for d in drafts if d.weight > 0)
+    if total > cap:  # many false claims saturate: the verdict is already clear
+        drafts = [
+            Draft(d.text, d.weight * cap / total, d.evidence) if d.weight > 0 else d for d in drafts
+        ]
+    return drafts
+
+
+def sources(context: Mapping[str, Result], weight: float) -> list[Draft]:
+    """The domain's rating: the one reason whose evidence is the domain, not a span."""
+    data = context["sources"].data if "sources" in context else {}
+    score = data.get("score")
+    if not isinstance(score, int | float):
+        return []
+    lists = ", ".join(
+        f"{r['list']} ({r['label']})" for r in data.get("ratings") or [] if isinstance(r, Mapping)
+    )
+    text = f"The site {data.get('domain')} has reliability {score:.2f} on: {lists}"
+    return [Draft(text, weight * (0.5 - float(score)), ())]

@@ -1,0 +1,84 @@
+"""``spinlens eval verdict`` and ``spinlens train verdict``: the style model, across datasets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+
+from spinlens.cli.app import command, eval_app, train_app
+from spinlens.eval.verdict import (
+    AMT,
+    HORNE,
+    CrossResult,
+    Featurized,
+    cross,
+    fit_shipped,
+    load,
+    rates,
+)
+from spinlens.models.runtime import model_dir
+
+DEFAULT_DATA = Path("../shared/data")
+L2 = 10.0
+
+
+def _progress(name: str) -> Callable[[Iterable[str]], Iterable[str]]:
+    def show(texts: Iterable[str]) -> Iterable[str]:
+        return track(texts, description=f"signals: {name}", console=Console(stderr=True))
+
+    return show
+
+
+def _featurize(data: Path) -> list[Featurized]:
+    sets = []
+    for name in (HORNE, AMT):
+        dataset = load(data, name)
+        names, matrix = rates(dataset.texts, _progress(name))
+        sets.append((dataset, names, matrix))
+    return sets
+
+
+def _both_ways(sets: list[Featurized], l2: float) -> list[CrossResult]:
+    return [cross(sets[0], sets[1], l2), cross(sets[1], sets[0], l2)]
+
+
+def _print(results: list[CrossResult]) -> None:
+    table = Table(title="verdict style model, cross-dataset (fake = positive class)")
+    for column in ("trained on", "tested on", "n", "ROC-AUC", "accuracy"):
+        table.add_column(column)
+    for r in results:
+        table.add_row(r.train, r.test, str(r.n_test), f"{r.auc:.3f}", f"{r.accuracy:.3f}")
+    Console().print(table)
+
+
+@command("verdict", parent=eval_app)
+def eval_verdict(
+    data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder holding the shared datasets."),
+    l2: float = typer.Option(L2, "--l2", help="L2 penalty of the logistic regression."),
+) -> None:
+    """Fit on Horne 2017, test on FakeNewsAMT, and the reverse; print ROC-AUC and accuracy."""
+    _print(_both_ways(_featurize(data), l2))
+
+
+@command("verdict", parent=train_app)
+def train_verdict(
+    data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder holding the shared datasets."),
+    l2: float = typer.Option(L2, "--l2", help="L2 penalty of the logistic regression."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Where to write style.json (default: the shipped one)."
+    ),
+) -> None:
+    """Fit the shipped style model on both datasets; record the cross-dataset figures in it."""
+    sets = _featurize(data)
+    results = _both_ways(sets, l2)
+    _print(results)
+    model = fit_shipped(sets, l2, results)
+    target = output or model_dir("verdict") / "style.json"
+    target.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
+    typer.echo(f"wrote {target}")
