@@ -1,12 +1,17 @@
-"""Align an article with its source: sentences first (order-free), then words inside pairs.
+"""Align an article with its source and list the raw changes, with offsets in both texts.
 
-Sentences are paired best-first by rapidfuzz similarity, so reordered paragraphs still align;
-each pair is diffed word by word with difflib. The result is a list of raw changes (offsets in
-both texts) and the aligned (unchanged) blocks a renderer needs for a side-by-side redline.
+1. Paragraphs are paired best-first by rapidfuzz similarity (order-free), and the source's
+   paragraphs are laid out in the article's order, so moved paragraphs are not changes.
+2. One difflib word diff runs over the whole article against that re-laid source, so a sentence
+   split, merged or re-punctuated in the copy does not break the alignment.
+3. Each difference is cut at sentence boundaries: whole sentences the copy added or dropped are
+   sentence-level changes, the rest are word-level insertions, deletions and substitutions.
+Unchanged runs become aligned blocks (offsets in both texts) for a side-by-side redline.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -14,10 +19,10 @@ from rapidfuzz import fuzz, process
 
 from spinlens.document.segment import split_paragraphs, split_sentences
 from spinlens.document.span import Span
-from spinlens.provenance.shingles import Tokens, tokenize
+from spinlens.provenance.shingles import tokenize
 
-MATCH_RATIO = 60.0  # rapidfuzz ratio above which two sentences are versions of each other
-MATCH_SUBSET = 90.0  # token-set ratio for a sentence that gained or lost a long clause
+MATCH_RATIO = 60.0  # rapidfuzz ratio above which two paragraphs are versions of each other
+MATCH_SUBSET = 90.0  # token-set ratio for a paragraph that gained or lost a long passage
 MIN_SUBSET_WORDS = 6
 
 
@@ -45,21 +50,26 @@ class Block:
 class Alignment:
     changes: tuple[Change, ...]
     aligned: tuple[Block, ...]
-    pairs: tuple[tuple[Span, Span], ...]  # matched (article sentence, source sentence)
 
 
-def sentences(text: str) -> list[Span]:
-    return list(split_sentences(text, list(split_paragraphs(text))))
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """A text's words in diff order: lower-cased words, char offsets, original word index."""
+
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+    order: list[int]
+    sentences: list[tuple[int, int]]  # word-index ranges of sentences, in diff order
+    spans: dict[tuple[int, int], tuple[int, int]]  # word range -> sentence characters
 
 
-def pair_sentences(
-    text: str, a_sents: list[Span], source: str, s_sents: list[Span]
-) -> list[tuple[int, int]]:
-    """One-to-one sentence pairs, most similar first (order-free, so moved text still pairs)."""
-    if not a_sents or not s_sents:
-        return []
-    a_txt = [text[s.start : s.end].lower() for s in a_sents]
-    s_txt = [source[s.start : s.end].lower() for s in s_sents]
+def pair_segments(text: str, a_segs: list[Span], source: str, s_segs: list[Span]) -> dict[int, int]:
+    """One-to-one pairs article segment -> source segment, most similar first."""
+    if not a_segs or not s_segs:
+        return {}
+    a_txt = [text[s.start : s.end].lower() for s in a_segs]
+    s_txt = [source[s.start : s.end].lower() for s in s_segs]
     ratio = process.cdist(a_txt, s_txt, scorer=fuzz.ratio, workers=1)
     subset = process.cdist(a_txt, s_txt, scorer=fuzz.token_set_ratio, workers=1)
     a_len = [len(t.split()) for t in a_txt]
@@ -75,93 +85,135 @@ def pair_sentences(
                 score = float(subset[i, j]) * 0.6  # rank subset matches after true versions
             scored.append((score, i, j))
     scored.sort(key=lambda t: (-t[0], t[1], t[2]))
-    used_a: set[int] = set()
-    used_s: set[int] = set()
-    pairs = []
+    pairs: dict[int, int] = {}
+    used: set[int] = set()
     for _, i, j in scored:
-        if i in used_a or j in used_s:
-            continue
-        used_a.add(i)
-        used_s.add(j)
-        pairs.append((i, j))
-    return sorted(pairs)
+        if i not in pairs and j not in used:
+            pairs[i] = j
+            used.add(j)
+    return pairs
+
+
+def source_layout(pairs: dict[int, int], n_source: int) -> list[int]:
+    """Source paragraph indices in the article's order; unpaired ones stay after their
+    original predecessor."""
+    by_source = {j: i for i, j in pairs.items()}
+    keys = {}
+    anchor = -1
+    for j in range(n_source):
+        if j in by_source:
+            anchor = by_source[j]
+            keys[j] = (by_source[j], 0, j)
+        else:
+            keys[j] = (anchor, 1, j)
+    return sorted(range(n_source), key=lambda j: keys[j])
+
+
+def _side(text: str, paragraphs: Sequence[Span], order: Sequence[int]) -> _Side:
+    tokens = tokenize(text)
+    sents = list(split_sentences(text, [paragraphs[p] for p in sorted(order)]))
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    index: list[int] = []
+    sent_ranges: list[tuple[int, int]] = []
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    for p in order:
+        para = paragraphs[p]
+        for sent in (s for s in sents if para.start <= s.start and s.end <= para.end):
+            first = len(words)
+            for k, (s, e) in enumerate(zip(tokens.starts, tokens.ends, strict=True)):
+                if sent.start <= s and e <= sent.end:
+                    words.append(tokens.words[k])
+                    starts.append(s)
+                    ends.append(e)
+                    index.append(k)
+            if len(words) > first:
+                sent_ranges.append((first, len(words)))
+                spans[(first, len(words))] = (sent.start, sent.end)
+    return _Side(words, starts, ends, index, sent_ranges, spans)
 
 
 def align(text: str, source: str) -> Alignment:
     """Changes and aligned blocks between ``text`` (the article) and ``source``."""
-    a_sents, s_sents = sentences(text), sentences(source)
-    pairs = pair_sentences(text, a_sents, source, s_sents)
+    a_paras, s_paras = list(split_paragraphs(text)), list(split_paragraphs(source))
+    pairs = pair_segments(text, a_paras, source, s_paras)
+    a = _side(text, a_paras, range(len(a_paras)))
+    s = _side(source, s_paras, source_layout(pairs, len(s_paras)))
+    matcher = SequenceMatcher(None, a.words, s.words, autojunk=False)
     changes: list[Change] = []
     blocks: list[Block] = []
-    paired_a = {i: j for i, j in pairs}
-    paired_s = {j for _, j in pairs}
-    for i, j in pairs:
-        word_changes, word_blocks = diff_words(text, a_sents[i], source, s_sents[j])
-        changes.extend(word_changes)
-        blocks.extend(word_blocks)
-    for i, sent in enumerate(a_sents):
-        if i not in paired_a:
-            anchor = _source_anchor(i, paired_a, s_sents, len(source))
-            changes.append(Change("inserted", "sentence", sent.start, sent.end, anchor, anchor))
-    for j, sent in enumerate(s_sents):
-        if j not in paired_s:
-            anchor = _article_anchor(j, pairs, a_sents, len(text))
-            changes.append(Change("deleted", "sentence", anchor, anchor, sent.start, sent.end))
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            blocks.extend(_blocks(a, s, i1, i2, j1))
+        else:
+            changes.extend(_cut(a, s, i1, i2, j1, j2, len(text), len(source)))
     changes.sort(key=lambda c: (c.start, c.end, c.source_start))
     blocks.sort(key=lambda b: (b.start, b.source_start))
-    return Alignment(
-        tuple(changes), tuple(blocks), tuple((a_sents[i], s_sents[j]) for i, j in pairs)
-    )
+    return Alignment(tuple(changes), tuple(blocks))
 
 
-def diff_words(
-    text: str, a_sent: Span, source: str, s_sent: Span
-) -> tuple[list[Change], list[Block]]:
-    a_tok = _offset(tokenize(text[a_sent.start : a_sent.end]), a_sent.start)
-    s_tok = _offset(tokenize(source[s_sent.start : s_sent.end]), s_sent.start)
-    matcher = SequenceMatcher(None, a_tok.words, s_tok.words, autojunk=False)
-    changes, blocks = [], []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        a_start, a_end = _char_range(a_tok, i1, i2, a_sent)
-        s_start, s_end = _char_range(s_tok, j1, j2, s_sent)
-        if tag == "equal":
-            blocks.append(Block(a_start, a_end, s_start, s_end))
-            continue
-        # difflib names edits from the article (a) to the source (b): "delete" = only in the article
-        op = {"delete": "inserted", "insert": "deleted", "replace": "substituted"}[tag]
-        changes.append(Change(op, "word", a_start, a_end, s_start, s_end))
-    return changes, blocks
+def _blocks(a: _Side, s: _Side, i1: int, i2: int, j1: int) -> list[Block]:
+    """Equal runs, split wherever either side's words stop being consecutive in its text."""
+    blocks = []
+    start = i1
+    for i in range(i1 + 1, i2 + 1):
+        j = j1 + (i - i1)
+        if i == i2 or a.order[i] != a.order[i - 1] + 1 or s.order[j] != s.order[j - 1] + 1:
+            js = j1 + (start - i1)
+            blocks.append(Block(a.starts[start], a.ends[i - 1], s.starts[js], s.ends[j - 1]))
+            start = i
+    return blocks
 
 
-def _offset(tokens: Tokens, base: int) -> Tokens:
-    return Tokens(
-        tokens.words,
-        tuple(s + base for s in tokens.starts),
-        tuple(e + base for e in tokens.ends),
-    )
+def _whole_sentences(side: _Side, lo: int, hi: int) -> list[tuple[int, int]]:
+    return [(x, y) for x, y in side.sentences if lo <= x and y <= hi]
 
 
-def _char_range(tokens: Tokens, i1: int, i2: int, sent: Span) -> tuple[int, int]:
-    """Characters of tokens [i1, i2); an empty run is the point where it would be."""
-    if i2 > i1:
-        return tokens.starts[i1], tokens.ends[i2 - 1]
-    if i1 < len(tokens):
-        return tokens.starts[i1], tokens.starts[i1]
-    end = tokens.ends[-1] if len(tokens) else sent.end
-    return end, end
+def _point(side: _Side, i: int, size: int) -> int:
+    """Character position of word ``i`` in diff order (end of text past the last word)."""
+    if i < len(side.starts):
+        return side.starts[i]
+    return side.ends[-1] if side.ends else size
 
 
-def _source_anchor(i: int, paired: dict[int, int], s_sents: list[Span], size: int) -> int:
-    """Where an inserted article sentence sits in the source: after its predecessor's pair."""
-    for k in range(i - 1, -1, -1):
-        if k in paired:
-            return s_sents[paired[k]].end
-    return 0 if s_sents else size
+def _cut(
+    a: _Side, s: _Side, i1: int, i2: int, j1: int, j2: int, a_size: int, s_size: int
+) -> list[Change]:
+    """One diff run as sentence-level changes for whole sentences, word-level for the rest."""
+    out: list[Change] = []
+    a_sents, s_sents = _whole_sentences(a, i1, i2), _whole_sentences(s, j1, j2)
+    a_at, s_at = _point(a, i1, a_size), _point(s, j1, s_size)
+    for x, y in a_sents:
+        start, end = a.spans[(x, y)]
+        out.append(Change("inserted", "sentence", start, end, s_at, s_at))
+    for x, y in s_sents:
+        start, end = s.spans[(x, y)]
+        out.append(Change("deleted", "sentence", a_at, a_at, start, end))
+    a_rest = _leftover(i1, i2, a_sents)
+    s_rest = _leftover(j1, j2, s_sents)
+    if a_rest and s_rest:
+        (x, _), (_, y) = a_rest[0], a_rest[-1]
+        (u, _), (_, v) = s_rest[0], s_rest[-1]
+        out.append(
+            Change("substituted", "word", a.starts[x], a.ends[y - 1], s.starts[u], s.ends[v - 1])
+        )
+    elif a_rest:
+        for x, y in a_rest:
+            out.append(Change("inserted", "word", a.starts[x], a.ends[y - 1], s_at, s_at))
+    else:
+        for u, v in s_rest:
+            out.append(Change("deleted", "word", a_at, a_at, s.starts[u], s.ends[v - 1]))
+    return out
 
 
-def _article_anchor(j: int, pairs: list[tuple[int, int]], a_sents: list[Span], size: int) -> int:
-    by_source = {sj: ai for ai, sj in pairs}
-    for k in range(j - 1, -1, -1):
-        if k in by_source:
-            return a_sents[by_source[k]].end
-    return 0 if a_sents else size
+def _leftover(lo: int, hi: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Word ranges of [lo, hi) outside the whole sentences already reported."""
+    ranges, cursor = [], lo
+    for x, y in taken:
+        if x > cursor:
+            ranges.append((cursor, x))
+        cursor = max(cursor, y)
+    if hi > cursor:
+        ranges.append((cursor, hi))
+    return ranges

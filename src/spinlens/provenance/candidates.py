@@ -13,7 +13,8 @@ from spinlens.provenance.ingest import content_hash
 from spinlens.provenance.shingles import band_keys, fingerprints, minhash, shingle_hashes, tokenize
 from spinlens.provenance.store import Store, StoredDoc
 
-MAX_CANDIDATES = 50
+MAX_CANDIDATES = 30
+MIN_HIT_SHARE = 0.05  # skip candidates with under 5% of the best candidate's fingerprint hits
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,9 @@ def find_sources(
     query = {int(h) for h in hashes}
     by_band = store.docs_by_bands(band_keys(minhash(hashes, params.num_perm), params.bands))
     by_print = store.docs_by_fingerprints(sorted(fingerprints(hashes, params.sample)))
-    pool = [pk for pk, _ in by_print.most_common(MAX_CANDIDATES)]
+    ranked = by_print.most_common(MAX_CANDIDATES)
+    floor = ranked[0][1] * MIN_HIT_SHARE if ranked else 0
+    pool = [pk for pk, hits in ranked if hits >= floor]
     pool += [pk for pk in by_band if pk not in set(pool)]
     own = store.pk_of_hash(content_hash(text)) if exclude_self else None
     matches = []

@@ -36,7 +36,7 @@ NEW_CLAIM_WORDS = 6
 SMALL_CHANGE_WORDS = 3
 SENTENCE_TYPES = frozenset({"quote_added", "quote_removed", "new_claim"})
 _NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"\d+(?:[.,:/\-]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|thousand|million|billion|trillion|dozen|percent|half|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow)\b",
@@ -86,7 +86,8 @@ def _touches(ranges: Sequence[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def _covers_quote(ranges: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    return any(start <= s and e <= end for s, e in ranges)
+    """Most of some quote lies inside [start, end) (quote marks and final stops may not)."""
+    return any(min(e, end) - max(s, start) >= 0.8 * (e - s) for s, e in ranges if e > s)
 
 
 def classify(
@@ -103,14 +104,17 @@ def classify(
     tags: list[str] = []
     in_a = _touches(marks.quotes, change.start, change.end)
     in_s = _touches(source_marks.quotes, change.source_start, change.source_end)
-    if change.level == "sentence" or (change.op == "inserted" and not in_s):
-        if change.op == "inserted" and _covers_quote(marks.quotes, change.start, change.end):
-            tags.append("quote_added")
-        if change.op == "deleted" and _covers_quote(
-            source_marks.quotes, change.source_start, change.source_end
-        ):
-            tags.append("quote_removed")
-    if (in_a or in_s) and not tags:
+    if change.op == "inserted" and (
+        _covers_quote(marks.quotes, change.start, change.end)
+        or _own_quote(text, change.start, change.end)
+    ):
+        tags.append("quote_added")
+    if change.op == "deleted" and (
+        _covers_quote(source_marks.quotes, change.source_start, change.source_end)
+        or _own_quote(source, change.source_start, change.source_end)
+    ):
+        tags.append("quote_removed")
+    if in_a and in_s and not tags:  # inside a quote in both versions: its words changed
         tags.append("quote_altered")
     if change.op == "inserted" and _states_something(a_txt, change.level):
         tags.append("new_claim")
@@ -136,6 +140,21 @@ def classify(
         tags.remove(primary)
         tags.insert(0, primary)
     return list(dict.fromkeys(tags))
+
+
+def _own_quote(text: str, start: int, end: int) -> bool:
+    """The changed text holds a whole quotation of its own (marks just outside count).
+
+    Copied articles often carry unbalanced quote marks, which pair wrongly across the text;
+    looking inside the change alone is robust to that.
+    """
+    if end <= start:
+        return False
+    if start > 0 and text[start - 1] in '"“' and (start < 2 or text[start - 2].isspace()):
+        start -= 1  # an opening mark just before the change belongs to it
+    while end < len(text) and end - start < 100_000 and text[end] in ".,;:!?\"”’'":
+        end += 1  # so do the stops and closing marks just after it
+    return any(True for _ in find_quotes(text[start:end]))
 
 
 def _count_words(fragment: str) -> int:

@@ -1,0 +1,166 @@
+"""Provenance benchmark: manipulated copies of real articles in an index of N documents.
+
+Prints: source found at rank 1 (whole copies, and partial reordered copies), mutation-span
+precision/recall/F1 by type, ingest documents/second, query latency p50/p95, index size, and the
+FakeNewsAMT fake->legit natural test. Usage: python bench/provenance.py [--docs 10000|100000].
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from spinlens.provenance.benchmark import (
+    Query,
+    TypeScore,
+    _hits,
+    fillers,
+    mutate,
+    partial_copy,
+    read_articles,
+    score_query,
+)
+from spinlens.provenance.candidates import find_sources
+from spinlens.provenance.ingest import prepare
+from spinlens.provenance.store import Store
+from spinlens.provenance.trace import diff_against
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--docs", type=int, default=10_000, help="documents in the index")
+    parser.add_argument("--queries", type=int, default=300, help="manipulated copies traced")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--index", type=Path, default=None, help="keep the index here")
+    parser.add_argument("--show-errors", action="store_true", help="print each miss")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+
+    articles = read_articles(args.data)
+    ids = sorted(articles)
+    source_ids = rng.sample(ids, min(args.queries, len(ids) // 2))
+    chosen = set(source_ids)
+    others = [articles[i] for i in ids if i not in chosen]
+    queries = []
+    for sid in source_ids:
+        text, gold = mutate(articles[sid], rng, rng.randint(2, 4))
+        queries.append(Query(f"q/{sid}", sid, text, gold))
+    siblings = {
+        f"sibling/{sid}": rng.choice(others)[:600]
+        + "\n\n"
+        + max(articles[sid].split("\n"), key=len)[:800]
+        for sid in source_ids[: len(source_ids) // 3]
+    }
+    docs = dict(articles) | siblings
+    n_fill = max(0, args.docs - len(docs))
+    docs |= dict(fillers(others, n_fill, rng))
+    print(f"real articles {len(articles)}, sources {len(source_ids)}, siblings {len(siblings)},")
+    print(f"filler documents {n_fill}, index documents {len(docs)}")
+
+    folder = tempfile.TemporaryDirectory()
+    path = args.index or Path(folder.name) / "bench.sqlite"
+    path.unlink(missing_ok=True)
+    store = Store(path)
+    began = time.perf_counter()
+    batch = []
+    for doc_id, text in docs.items():
+        batch.append(prepare(doc_id, text, store.params))
+        if len(batch) == 1000:
+            store.add(batch)
+            batch = []
+    store.add(batch)
+    ingest_s = time.perf_counter() - began
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = path.stat().st_size
+
+    rank1 = 0
+    search_ms, trace_ms = [], []
+    typed: dict[str, TypeScore] = {}
+    untyped: dict[str, TypeScore] = {}
+    for q in queries:
+        t0 = time.perf_counter()
+        found = find_sources(store, q.text)
+        t1 = time.perf_counter()
+        preds = []
+        if found:
+            preds = diff_against(q.text, found[0].doc.id, found[0].doc.text)["mutations"]
+        t2 = time.perf_counter()
+        search_ms.append((t1 - t0) * 1000)
+        trace_ms.append((t2 - t0) * 1000)
+        ok = bool(found) and found[0].doc.id == q.source_id
+        rank1 += ok
+        score_query(q.gold, preds if ok else [], typed, typed=True)
+        score_query(q.gold, preds if ok else [], untyped, typed=False)
+        if args.show_errors and ok:
+            show_errors(q, preds)
+
+    fake_dir = args.data / "fakenews-amt-celebrity-perezrosas2018" / "fakeNewsDataset" / "fake"
+    partial_ok = 0
+    partial_n = len(queries) // 3
+    # the copy's own text: LIAR statements, which are in no indexed article
+    liar = (args.data / "liar" / "valid.tsv").read_text(encoding="utf-8").splitlines()
+    statements = [line.split("\t")[2] for line in liar if line.count("\t") > 3]
+    for q in queries[:partial_n]:
+        own = " ".join(rng.sample(statements, 4))
+        derived = partial_copy(q.text, own, rng)
+        found = find_sources(store, derived)
+        partial_ok += bool(found) and found[0].doc.id == q.source_id
+        if args.show_errors and (not found or found[0].doc.id != q.source_id):
+            top = [(m.doc.id, round(m.containment, 2), round(m.score, 2)) for m in found[:3]]
+            print(f"PARTIAL-MISS {q.source_id} {top}")
+
+    amt_ok = amt_n = 0
+    for fake in sorted(fake_dir.glob("*.fake.txt")):
+        legit_id = f"amt/legit/{fake.name.replace('.fake.txt', '.legit')}"
+        if legit_id not in docs:
+            continue
+        amt_n += 1
+        found = find_sources(store, fake.read_text(encoding="utf-8", errors="replace"))
+        amt_ok += bool(found) and found[0].doc.id == legit_id
+    store.close()
+
+    print(f"\n== provenance benchmark, {len(docs)} documents, {len(queries)} queries ==")
+    print(f"source at rank 1 (whole copies, mutated): {rank1 / len(queries):.4f}")
+    print(f"source at rank 1 (a third, reordered):    {partial_ok / max(partial_n, 1):.4f}")
+    print(f"FakeNewsAMT fake->legit at rank 1 (rewritten, not copied): {amt_ok}/{amt_n}")
+    print(f"ingest: {len(docs) / ingest_s:,.0f} documents/s ({ingest_s:.1f} s)")
+    print(f"index size: {size / 1e6:.1f} MB ({size / len(docs) / 1024:.2f} KB/document)")
+    for name, values in (("candidate search", search_ms), ("full trace", trace_ms)):
+        p50 = statistics.median(values)
+        p95 = statistics.quantiles(values, n=20)[-1]
+        print(f"{name} latency: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    print("\nmutation spans (type must match)   P      R      F1    gold")
+    totals = TypeScore()
+    for name in sorted(typed):
+        s = typed[name]
+        p, r, f = s.f1()
+        totals.predicted += s.predicted
+        totals.predicted_ok += s.predicted_ok
+        totals.gold += s.gold
+        totals.gold_found += s.gold_found
+        print(f"  {name:<30} {p:.3f}  {r:.3f}  {f:.3f}  {s.gold}")
+    p, r, f = totals.f1()
+    print(f"  {'overall (typed)':<30} {p:.3f}  {r:.3f}  {f:.3f}  {totals.gold}")
+    p, r, f = untyped["any"].f1()
+    print(f"  {'overall (span only)':<30} {p:.3f}  {r:.3f}  {f:.3f}")
+
+
+def show_errors(q: Query, preds: list[dict[str, object]]) -> None:
+    """Print gold mutations not found and predictions that match no gold (for tuning)."""
+    for g in q.gold:
+        if not any(_hits(g, p, True) for p in preds):
+            print(f"MISS {q.id} {g.type} {g.op} {q.text[g.start : g.end]!r}")
+    for p in preds:
+        if not any(_hits(g, p, True) for g in q.gold):
+            print(f"FP   {q.id} {p['type']} {p['op']} {p['text']!r} <- {p['source_text']!r}")
+
+
+if __name__ == "__main__":
+    main()
