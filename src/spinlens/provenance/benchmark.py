@@ -233,15 +233,11 @@ def _try(kind: str, ed: _Editor, text: str, rng: random.Random, lexicon: Lexicon
         ed.add(start, end, "", kind, "deleted")
         return True
     if kind == "attribution_changed":
+        named = [*find_quotes(text), *find_attributions(text)]
         spots = [
-            (q.speaker_start, q.speaker_end)
-            for q in find_quotes(text)
-            if q.speaker and q.speaker[:1].isupper() and q.speaker_start is not None
-        ]
-        spots += [
-            (a.speaker_start, a.speaker_end)
-            for a in find_attributions(text)
-            if a.speaker and a.speaker[:1].isupper()
+            (m.speaker_start, m.speaker_end)
+            for m in named
+            if m.speaker and m.speaker[:1].isupper() and m.speaker_start is not None
         ]
         if not spots:
             return False
