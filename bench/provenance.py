@@ -8,10 +8,14 @@ FakeNewsAMT fake->legit natural test. Usage: python bench/provenance.py [--docs 
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
+import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from spinlens.provenance.benchmark import (
@@ -26,21 +30,23 @@ from spinlens.provenance.benchmark import (
 )
 from spinlens.provenance.candidates import find_sources
 from spinlens.provenance.ingest import prepare
-from spinlens.provenance.store import Store
+from spinlens.provenance.store import Entry, Params, Store
 from spinlens.provenance.trace import diff_against
 
 ROOT = Path(__file__).resolve().parents[1]
+PARAMS = Params()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None, default_docs: int = 10_000) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--docs", type=int, default=10_000, help="documents in the index")
+    parser.add_argument("--docs", type=int, default=default_docs, help="documents in the index")
+    parser.add_argument("--workers", type=int, default=1, help="processes preparing documents")
     parser.add_argument("--queries", type=int, default=300, help="manipulated copies traced")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--index", type=Path, default=None, help="keep the index here")
     parser.add_argument("--show-errors", action="store_true", help="print each miss")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     rng = random.Random(args.seed)
 
     articles = read_articles(args.data)
@@ -60,22 +66,17 @@ def main() -> None:
     }
     docs = dict(articles) | siblings
     n_fill = max(0, args.docs - len(docs))
-    docs |= dict(fillers(others, n_fill, rng))
+    n_docs = len(docs) + n_fill
     print(f"real articles {len(articles)}, sources {len(source_ids)}, siblings {len(siblings)},")
-    print(f"filler documents {n_fill}, index documents {len(docs)}")
+    print(f"filler documents {n_fill}, index documents {n_docs}")
 
     folder = tempfile.TemporaryDirectory()
     path = args.index or Path(folder.name) / "bench.sqlite"
     path.unlink(missing_ok=True)
     store = Store(path)
+    stream = itertools.chain(docs.items(), fillers(others, n_fill, rng))
     began = time.perf_counter()
-    batch = []
-    for doc_id, text in docs.items():
-        batch.append(prepare(doc_id, text, store.params))
-        if len(batch) == 1000:
-            store.add(batch)
-            batch = []
-    store.add(batch)
+    ingest_stream(store, stream, args.workers)
     ingest_s = time.perf_counter() - began
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = path.stat().st_size
@@ -126,12 +127,16 @@ def main() -> None:
         amt_ok += bool(found) and found[0].doc.id == legit_id
     store.close()
 
-    print(f"\n== provenance benchmark, {len(docs)} documents, {len(queries)} queries ==")
+    print(f"\n== provenance benchmark, {n_docs} documents, {len(queries)} queries ==")
     print(f"source at rank 1 (whole copies, mutated): {rank1 / len(queries):.4f}")
     print(f"source at rank 1 (a third, reordered):    {partial_ok / max(partial_n, 1):.4f}")
     print(f"FakeNewsAMT fake->legit at rank 1 (rewritten, not copied): {amt_ok}/{amt_n}")
-    print(f"ingest: {len(docs) / ingest_s:,.0f} documents/s ({ingest_s:.1f} s)")
-    print(f"index size: {size / 1e6:.1f} MB ({size / len(docs) / 1024:.2f} KB/document)")
+    print(
+        f"ingest: {n_docs / ingest_s:,.0f} documents/s ({ingest_s:.1f} s, {args.workers} workers)"
+    )
+    print(f"index size: {size / 1e6:.1f} MB ({size / n_docs / 1024:.2f} KB/document)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of this process: {peak:,.0f} MB")
     for name, values in (("candidate search", search_ms), ("full trace", trace_ms)):
         p50 = statistics.median(values)
         p95 = statistics.quantiles(values, n=20)[-1]
@@ -150,6 +155,27 @@ def main() -> None:
     print(f"  {'overall (typed)':<30} {p:.3f}  {r:.3f}  {f:.3f}  {totals.gold}")
     p, r, f = untyped["any"].f1()
     print(f"  {'overall (span only)':<30} {p:.3f}  {r:.3f}  {f:.3f}")
+
+
+def _prepare(item: tuple[str, str]) -> Entry:
+    return prepare(item[0], item[1], PARAMS)
+
+
+def ingest_stream(store: Store, stream: Iterator[tuple[str, str]], workers: int) -> None:
+    """Prepare documents (in worker processes when asked) and write them in batches of 1000."""
+    pool = ProcessPoolExecutor(workers) if workers > 1 else None
+    try:
+        while True:
+            chunk = list(itertools.islice(stream, 1000))
+            if not chunk:
+                break
+            entries = list(
+                pool.map(_prepare, chunk, chunksize=50) if pool else map(_prepare, chunk)
+            )
+            store.add(entries)
+    finally:
+        if pool:
+            pool.shutdown()
 
 
 def show_errors(q: Query, preds: list[dict[str, object]]) -> None:

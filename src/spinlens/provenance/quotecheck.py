@@ -29,16 +29,17 @@ def _surname_tokens(name: str | None) -> set[str]:
     return {w.lower() for w in tokenize(name).words if len(w) > 2} - {"the", "said", "says"}
 
 
-def _speaker_at(source: str, start: int, end: int) -> str | None:
+def _speaker_at(source: str, start: int, end: int) -> tuple[bool, str | None]:
+    """(is the passage quoted in the source, who the source says said it)."""
     for q in find_quotes(source):
         if q.start < end and start < q.end:
-            return q.speaker
+            return True, q.speaker
+    line_start = source.rfind("\n", 0, start) + 1
+    line_end = source.find("\n", end)
     for a in find_attributions(source):
-        line_start = source.rfind("\n", 0, start) + 1
-        line_end = source.find("\n", end)
         if line_start <= a.start and (line_end < 0 or a.end <= line_end):
-            return a.speaker
-    return None
+            return True, a.speaker
+    return False, None
 
 
 def word_diff(quote: str, found: str) -> list[dict[str, str]]:
@@ -108,7 +109,7 @@ def _verdict(
         )
         return record
     score, doc, s, e = best
-    source_speaker = _speaker_at(doc.text, s, e)
+    quoted, source_speaker = _speaker_at(doc.text, s, e)
     record.update(
         source_id=doc.id,
         source_start=s,
@@ -121,6 +122,11 @@ def _verdict(
         record.update(
             label="quote_misattributed",
             detail=f"found in {doc.id}, but said there by {source_speaker}, not {speaker}",
+        )
+    elif ours and not quoted:
+        record.update(
+            label="quote_misattributed",
+            detail=f"found in {doc.id} as the writer's own words, not as a quote by {speaker}",
         )
     elif score >= 100.0 or _norm(body) == _norm(doc.text[s:e]):
         who = f", said by {source_speaker}" if source_speaker else ""
