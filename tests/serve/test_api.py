@@ -118,9 +118,9 @@ def test_token_is_required_when_configured() -> None:
 
 def test_a_full_queue_answers_503_with_retry_after() -> None:
     app = make_app(workers=1, queue=0, retry_after=7)
-    runner: Runner = app.state.service.runner
+    runner: Runner[object] = app.state.service.runner
     release = threading.Event()
-    blocker = threading.Thread(target=lambda: asyncio.run(runner.run(release.wait)))
+    blocker = threading.Thread(target=lambda: asyncio.run(runner.run(lambda _: release.wait())))
     blocker.start()
     try:
         deadline = time.monotonic() + 10
@@ -138,9 +138,9 @@ def test_a_full_queue_answers_503_with_retry_after() -> None:
 
 
 def test_a_slow_analysis_times_out_but_keeps_its_slot_until_it_ends() -> None:
-    runner = Runner(workers=1, queue=0, timeout=0.1)
+    runner = Runner(lambda _: None, workers=1, queue_size=0, timeout=0.1)
     with pytest.raises(WorkTimeoutError):
-        asyncio.run(runner.run(lambda: time.sleep(0.6)))
+        asyncio.run(runner.run(lambda _: time.sleep(0.6)))
     assert runner.admitted == 1, "the thread is still working"
     time.sleep(0.8)
     assert runner.admitted == 0

@@ -14,7 +14,7 @@ from spinlens.serve.models import AnalyzeIn, ErrorOut, Health, JsonObject, Match
 from spinlens.serve.service import Service
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut} for code in (400, 401, 403, 413, 422, 501, 502, 503, 504)
+    code: {"model": ErrorOut} for code in (400, 401, 403, 404, 413, 422, 501, 502, 503, 504)
 }
 
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)], responses=ERRORS)
@@ -34,7 +34,7 @@ def json_response(body: str) -> Response:
 async def analyze(body: AnalyzeIn, request: Request) -> Response:
     """Report (the published schema) for text, HTML, or a URL the server fetches."""
     service = service_of(request)
-    report = await service.runner.run(lambda: service.analyze(body, body.options))
+    report = await service.runner.run(lambda p: service.analyze(body, body.options, p))
     return json_response(report.model_dump_json())
 
 

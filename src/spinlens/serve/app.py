@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from spinlens import __version__
@@ -42,11 +43,17 @@ def create_app(
     """A ready app; ``pipeline`` lets callers (tests, benchmarks) choose the analyzers."""
     settings = settings or Settings()
     config = config or ServeConfig()
-    pipeline = pipeline or Pipeline(settings=settings)
-    pipeline.initialize()
-    service = Service(
-        pipeline, Runner(config.workers, config.queue, config.timeout), config, settings
-    )
+    base = pipeline or Pipeline(settings=settings)
+    names = [a.name for a in base.analyzers]
+
+    def worker_pipeline(number: int) -> Pipeline:
+        """Built on the worker thread that will use it; models load here, at start-up."""
+        own = base if number == 0 else Pipeline(names, settings=base.settings)
+        own.initialize()
+        return own
+
+    runner = Runner(worker_pipeline, config.workers, config.queue, config.timeout)
+    service = Service(names, runner, config, settings)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -67,6 +74,15 @@ def _add_error_handlers(app: FastAPI, config: ServeConfig) -> None:
     async def spinlens_error(_: Request, exc: SpinlensError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
         return error(exc.http_status, exc.code, str(exc), headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        """Validation errors in the same shape as every other error, first problem named."""
+        problems = [
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
+            for e in exc.errors()[:3]
+        ]
+        return error(422, "E100", "; ".join(problems) or "invalid request")
 
     @app.exception_handler(QueueFullError)
     async def queue_full(_: Request, exc: QueueFullError) -> JSONResponse:

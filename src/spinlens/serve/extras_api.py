@@ -1,11 +1,13 @@
 """/api/v1/trace, /factcheck/match and /sources/{domain}: thin calls into other subsystems.
 
 Each endpoint finds its subsystem when called (see :func:`feature`), so the API still
-starts, and answers 501, in a build where that subsystem is missing.
+starts, and answers 501, in a build where that subsystem is missing. Stores are opened on
+the worker thread that uses them (SQLite connections stay on their thread).
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +16,14 @@ from fastapi import Path as PathParam
 from pydantic import Field
 
 from spinlens.errors import SpinlensError
+from spinlens.pipeline import Pipeline
 from spinlens.serve.api import ERRORS, service_of
 from spinlens.serve.auth import require_token
 from spinlens.serve.extras import feature
 from spinlens.serve.models import ArticleIn, JsonObject, MatchIn
 
 extras = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)], responses=ERRORS)
+_local = threading.local()  # per worker thread: the fact-check matcher, built once
 
 
 class StoreMissingError(SpinlensError):
@@ -39,12 +43,13 @@ def _existing(path: Path, what: str, hint: str) -> Path:
 
 @extras.post("/trace", response_model=JsonObject, summary="Trace an article to its sources")
 async def trace(body: TraceIn, request: Request) -> JsonObject:
+    """Ranked candidate sources in the index and the typed diff against the best one."""
     service = service_of(request)
     store_cls = feature("spinlens.provenance.store", "Store", "provenance tracing")
     run_trace = feature("spinlens.provenance.trace", "trace", "provenance tracing")
     path = service.settings.paths.index
 
-    def work() -> JsonObject:
+    def work(_: Pipeline) -> JsonObject:
         _existing(path, "provenance index", "build one with 'spinlens index add'")
         doc = service.document(body)
         with store_cls(path, create=False) as store:
@@ -54,16 +59,40 @@ async def trace(body: TraceIn, request: Request) -> JsonObject:
     return await service.runner.run(work)
 
 
+def _matcher(path: Path) -> Any:
+    """This thread's matcher over the fact-check store, rebuilt when the store changes."""
+    store_cls = feature("spinlens.factcheck.store", "FactCheckStore", "fact-check matching")
+    matcher_cls = feature("spinlens.factcheck.match", "Matcher", "fact-check matching")
+    cached = getattr(_local, "matcher", None)
+    if cached is not None and cached[0] == path and cached[1] == cached[2].store.generation():
+        return cached[2]
+    matcher = matcher_cls(store_cls(path, create=False))
+    _local.matcher = (path, matcher.store.generation(), matcher)
+    return matcher
+
+
 @extras.post("/factcheck/match", response_model=JsonObject, summary="Match a claim")
 async def factcheck_match(body: MatchIn, request: Request) -> JsonObject:
-    """Published fact-checks that match the claim, best first."""
+    """Published fact-checks that match the claim, best first, with the publisher's verdict."""
     service = service_of(request)
-    match = feature("spinlens.factcheck", "match_claim", "fact-check matching")
     path = service.settings.paths.factcheck_db
 
-    def work() -> JsonObject:
-        _existing(path, "fact-check store", "import one with 'spinlens claims import'")
-        matches: list[Any] = match(path, body.claim, top_k=body.top_k)
+    def work(_: Pipeline) -> JsonObject:
+        _existing(path, "fact-check store", "import one with 'spinlens factcheck import'")
+        (found,) = _matcher(path).match([body.claim], top=body.top_k)
+        matches = [
+            {
+                "claim_id": m.record.id,
+                "claim": m.record.claim,
+                "verdict": m.record.verdict,
+                "rating": m.record.rating,
+                "url": m.record.url,
+                "publisher": m.record.publisher,
+                "score": round(float(m.score), 4),
+                "rank": m.rank,
+            }
+            for m in found
+        ]
         return {"claim": body.claim, "matches": matches}
 
     return await service.runner.run(work)
@@ -81,7 +110,7 @@ async def source_ratings(
     normalize = feature("spinlens.sources", "normalize", "source ratings")
     path = service.settings.paths.sources_db
 
-    def work() -> JsonObject:
+    def work(_: Pipeline) -> JsonObject:
         _existing(path, "source ratings store", "import lists with 'spinlens sources import'")
         store = store_cls(path)
         try:

@@ -51,7 +51,10 @@ def is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 def check_url(url: str) -> None:
     """Raise BlockedAddressError unless every address of the URL's host is public."""
-    parsed = httpx.URL(url)
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise InputError(f"not a valid URL: {exc}") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise InputError(f"only http(s) URLs with a host can be fetched, not '{url}'")
     for address in _addresses(parsed.host):

@@ -20,11 +20,17 @@ class AnalyzeOptions(BaseModel):
 class ArticleIn(BaseModel):
     """An article as text, as HTML, or as a URL for the server to fetch."""
 
-    model_config = ConfigDict(extra="forbid")
-    text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
-    html: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [{"required": ["text"]}, {"required": ["html"]}, {"required": ["url"]}]
+        },
+    )
+    text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT_CHARS)
+    html: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT_CHARS)
     url: str | None = Field(
         default=None,
+        min_length=1,
         max_length=2048,
         description="fetched when neither text nor html is given, else recorded as metadata",
     )

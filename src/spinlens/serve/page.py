@@ -58,7 +58,7 @@ async def report(
     if not token_ok(service.config.token, token or bearer(request)):
         raise AuthError("missing or wrong token")
     article = await _article(service, text, url, title, file)
-    result = await service.runner.run(lambda: service.analyze(article, AnalyzeOptions()))
+    result = await service.runner.run(lambda p: service.analyze(article, AnalyzeOptions(), p))
     return HTMLResponse(renderer("html")(result))
 
 

@@ -1,20 +1,29 @@
-"""CPU work off the event loop, with a bounded queue and a per-request timeout.
+"""CPU work off the event loop: worker threads that each own their state, a bounded queue,
+and a per-request timeout.
 
-At most ``workers`` analyses run at once (threads sharing the loaded models) and at most
-``queue`` more wait; beyond that a request is refused at once (the API answers 503 with
-Retry-After) instead of piling up. A slot is freed when the work really ends, not when
-the client gives up, so a timed-out analysis still counts until its thread finishes.
+Each worker thread builds its state (the loaded pipeline) once, at start-up, on itself:
+analyzers may hold objects that must stay on the thread that made them (SQLite
+connections), so a pipeline is never handed between threads. With one worker every request
+shares one set of loaded models; ``workers=N`` loads them N times.
+
+At most ``workers`` jobs run at once and at most ``queue`` more wait; beyond that a job is
+refused at once (the API answers 503 with Retry-After). A slot is freed when the work
+really ends, not when the client gives up, so a timed-out job still counts until it ends.
 """
 
 from __future__ import annotations
 
 import asyncio
+import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from concurrent.futures import Future
+from typing import Any, Generic, TypeVar
 
+S = TypeVar("S")
 T = TypeVar("T")
+
+Job = tuple[Callable[[Any], Any], "Future[Any]"]
 
 
 class QueueFullError(Exception):
@@ -25,17 +34,48 @@ class WorkTimeoutError(Exception):
     """The work took longer than the per-request timeout."""
 
 
-class Runner:
-    def __init__(self, workers: int, queue: int, timeout: float) -> None:
-        self.capacity = workers + queue
+class Runner(Generic[S]):
+    def __init__(
+        self, make_state: Callable[[int], S], workers: int, queue_size: int, timeout: float
+    ) -> None:
+        self.capacity = workers + queue_size
         self.timeout = timeout
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="spinlens")
+        self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._admitted = 0
+        self._threads = [self._start(make_state, n) for n in range(workers)]
+
+    def _start(self, make_state: Callable[[int], S], number: int) -> threading.Thread:
+        """Start one worker and wait until its state is built; its error is raised here."""
+        ready: Future[None] = Future()
+        thread = threading.Thread(
+            target=self._work,
+            args=(make_state, number, ready),
+            name=f"spinlens-{number}",
+            daemon=True,
+        )
+        thread.start()
+        ready.result()
+        return thread
+
+    def _work(self, make_state: Callable[[int], S], number: int, ready: Future[None]) -> None:
+        try:
+            state = make_state(number)
+        except BaseException as exc:
+            ready.set_exception(exc)
+            return
+        ready.set_result(None)
+        while (job := self._jobs.get()) is not None:
+            func, future = job
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(func(state))
+                except BaseException as exc:
+                    future.set_exception(exc)
 
     @property
     def admitted(self) -> int:
-        """Requests running or waiting now."""
+        """Jobs running or waiting now."""
         return self._admitted
 
     def _admit(self) -> None:
@@ -48,20 +88,18 @@ class Runner:
         with self._lock:
             self._admitted -= 1
 
-    async def run(self, func: Callable[[], T]) -> T:
-        """``func()`` on a worker thread; QueueFullError or WorkTimeoutError if refused."""
+    async def run(self, func: Callable[[S], T]) -> T:
+        """``func(state)`` on a worker; QueueFullError or WorkTimeoutError if refused."""
         self._admit()
-        try:
-            future = self._pool.submit(func)
-        except BaseException:
-            self._release()
-            raise
+        future: Future[T] = Future()
         future.add_done_callback(self._release)
+        self._jobs.put((func, future))
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
         except TimeoutError:
-            future.cancel()  # drops it if still queued; a running thread finishes on its own
+            future.cancel()  # drops it if still queued; a running job finishes on its own
             raise WorkTimeoutError from None
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        for _ in self._threads:
+            self._jobs.put(None)

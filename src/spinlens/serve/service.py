@@ -22,14 +22,10 @@ from spinlens.serve.runner import Runner
 class Service:
     """Built once at start-up; every request reuses its loaded models."""
 
-    pipeline: Pipeline
-    runner: Runner
+    loaded: list[str]
+    runner: Runner[Pipeline]
     config: ServeConfig
     settings: Settings
-
-    @property
-    def loaded(self) -> list[str]:
-        return [a.name for a in self.pipeline.analyzers]
 
     def document(self, article: ArticleIn) -> Document:
         """The Document for a request body; blocking (may fetch), so call it on a worker."""
@@ -58,10 +54,10 @@ class Service:
             )
         return replace(doc, title=article.title or doc.title, id=article.id or doc.id)
 
-    def pipeline_for(self, options: AnalyzeOptions) -> Pipeline:
-        """The loaded pipeline, or a view of it running fewer analyzers (nothing reloads)."""
+    def pipeline_for(self, options: AnalyzeOptions, pipeline: Pipeline) -> Pipeline:
+        """The worker's pipeline, or a view of it running fewer analyzers (nothing reloads)."""
         if options.only is None and not options.skip:
-            return self.pipeline
+            return pipeline
         for name in [*(options.only or []), *options.skip]:
             if name not in self.loaded:
                 raise ConfigError(
@@ -69,10 +65,10 @@ class Service:
                     f"(loaded: {', '.join(self.loaded)})"
                 )
         wanted = set(options.only or self.loaded) - set(options.skip)
-        view = copy.copy(self.pipeline)
-        view.analyzers = [a for a in self.pipeline.analyzers if a.name in wanted]
+        view = copy.copy(pipeline)
+        view.analyzers = [a for a in pipeline.analyzers if a.name in wanted]
         return view
 
-    def analyze(self, article: ArticleIn, options: AnalyzeOptions) -> Report:
-        pipeline = self.pipeline_for(options)
-        return pipeline.run(self.document(article))
+    def analyze(self, article: ArticleIn, options: AnalyzeOptions, pipeline: Pipeline) -> Report:
+        """Runs on a worker thread, with that thread's pipeline."""
+        return self.pipeline_for(options, pipeline).run(self.document(article))

@@ -1,0 +1,64 @@
+"""Endpoints and analyzers backed by SQLite stores work from the server's worker threads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from spinlens.config import Settings
+from spinlens.pipeline import Pipeline
+from spinlens.serve import ServeConfig, create_app
+from spinlens.sources import Entry, SourceStore
+from tests.conftest import SEED
+from tests.core.cli_runner import run_cli
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    settings = Settings()
+    store = SourceStore(settings.paths.sources_db)
+    entries = [Entry("dubious.example", 0.1, "conspiracy"), Entry("wire.example", 0.9, "reliable")]
+    store.replace_list("test-list", "csv", "test", entries)
+    store.close()
+    return settings
+
+
+def test_store_backed_analyzers_run_on_two_worker_threads(settings: Settings) -> None:
+    pipeline = Pipeline(["quotes", "sources"], settings=settings)
+    app = create_app(settings, ServeConfig(workers=2), pipeline)
+    body = {"text": 'He said "hello there" to the crowd.', "url": "https://dubious.example/a"}
+    with TestClient(app) as client:
+        for _ in range(4):  # both workers answer, each with the store it opened itself
+            response = client.post("/api/v1/analyze", json=body)
+            assert response.status_code == 200
+            assert response.json()["data"]["sources"]["score"] == pytest.approx(0.1)
+
+
+def test_sources_endpoint_reads_the_store(settings: Settings) -> None:
+    app = create_app(settings, ServeConfig(), Pipeline(["quotes"], settings=settings))
+    with TestClient(app) as client:
+        found = client.get("/api/v1/sources/www.wire.example").json()
+        assert found["score"] == pytest.approx(0.9)
+        assert [r["list"] for r in found["ratings"]] == ["test-list"]
+        assert client.get("/api/v1/sources/unknown.example").json()["ratings"] == []
+        assert client.get("/api/v1/sources/bad%20domain").status_code == 422
+
+
+def test_missing_stores_answer_404_with_a_hint() -> None:
+    with TestClient(create_app(Settings(), ServeConfig(), Pipeline(["quotes"]))) as client:
+        response = client.post("/api/v1/trace", json={"text": "Some article text here."})
+        assert response.status_code == 404
+        assert "spinlens index add" in response.json()["error"]["message"]
+        match = client.post("/api/v1/factcheck/match", json={"claim": "The earth is flat"})
+        assert match.status_code == 404
+
+
+def test_trace_ranks_sources_and_types_the_mutations() -> None:
+    assert run_cli("index", "add", str(SEED.parent / "corpus"), "-q").exit_code == 0
+    with TestClient(create_app(Settings(), ServeConfig(), Pipeline(["quotes"]))) as client:
+        traced = client.post("/api/v1/trace", json={"text": SEED.read_text(encoding="utf-8")})
+        assert traced.status_code == 200
+        assert traced.json()["best_source"] == "wire-isis-soleimani"
+        assert any(m["type"] == "quote_added" for m in traced.json()["mutations"])
