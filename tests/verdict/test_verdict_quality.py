@@ -1,7 +1,7 @@
 """Quality floor: the style model still generalises across datasets (a subset, ~10 s).
 
 The full figures come from ``spinlens eval verdict --data ../shared/data``; these floors sit
-below the subset's measured values (0.68 and 0.74 ROC-AUC) to catch regressions, not noise.
+below the subset's measured values (0.70 and 0.76 ROC-AUC) to catch regressions, not noise.
 """
 
 from __future__ import annotations

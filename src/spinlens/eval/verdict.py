@@ -28,6 +28,7 @@ MODEL_FEATURES = (
     "exclamations",
     "questions",
     "hedges",
+    "sensational",
     "scare_quotes",
     "unattributed_quotes",
     "reporting_verbs",

@@ -36,13 +36,20 @@ class StyleModel:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def contributions(self, rates: Mapping[str, float]) -> dict[str, float]:
-        """Each feature's share of the logit, relative to an average training article."""
+        """Each feature's share of the logit relative to a text where it is absent (rate 0).
+
+        Measured from zero, not from the training mean, so a signal that is not in the article
+        moves nothing and every contribution has spans to show; the offset goes to the prior.
+        """
         x = transform([rates.get(f, 0.0) for f in self.features])
-        z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
+        z = x / np.asarray(self.scale)
         return {f: float(w * v) for f, w, v in zip(self.features, self.weights, z, strict=True)}
 
     def logit(self, rates: Mapping[str, float]) -> float:
-        return self.bias + sum(self.contributions(rates).values())
+        """The fitted model's own logit (training-mean centred), used for evaluation."""
+        x = transform([rates.get(f, 0.0) for f in self.features])
+        z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
+        return self.bias + float(np.dot(self.weights, z))
 
     def to_json(self) -> dict[str, Any]:
         return {

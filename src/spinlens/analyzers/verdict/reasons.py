@@ -32,6 +32,7 @@ STYLE_TEXT = {
     "second_person": "Addresses the reader directly ({n}): {examples}",
     "first_person": "Writer speaks in the first person outside quotes ({n})",
     "hedges": "Unsourced hedging or rumour ({n}): {examples}",
+    "sensational": "Sensational, clickbait wording ({n}): {examples}",
     "scare_quotes": "Words set in scare quotes, mocking or distancing ({n}): {examples}",
     "unattributed_quotes": "Quotes with no named speaker ({n})",
     "attributed_quotes": "Quotes attributed to named speakers ({n})",

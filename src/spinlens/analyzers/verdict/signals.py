@@ -29,6 +29,11 @@ _HEDGE = re.compile(
     r"sources say|insiders? (?:say|claim)|could be|might be)\b",
     re.I,
 )
+_SENSATIONAL = re.compile(
+    r"\b(?:shocking|stunning|bombshell|slams?|blasts?|destroys?|epic|huge|incredible|"
+    r"unbelievable|breaking|exposed?|truth|secret|insane)\b",
+    re.I,
+)
 
 # Marks of reporting (as opposed to opinion): reporting verbs, numbers, days and dates, roles.
 _REPORTING = re.compile(
@@ -127,6 +132,7 @@ def signals(doc: Document, context: Mapping[str, Result]) -> list[Signal]:
         "second_person": (_regex(_SECOND, "second_person", quoted)(text), words / 100),
         "first_person": (_regex(_FIRST, "first_person", quoted)(text), words / 100),
         "hedges": (_regex(_HEDGE, "hedge", quoted)(text), words / 100),
+        "sensational": (_regex(_SENSATIONAL, "sensational", quoted)(text), words / 100),
         "reporting_verbs": (_regex(_REPORTING, "reporting", [])(text), sentences),
         "numbers": (_regex(_NUMBER, "number", quoted)(text), words / 100),
         "dates": (_regex(_DATE, "date", quoted)(text), words / 100),
