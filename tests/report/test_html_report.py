@@ -199,3 +199,39 @@ def test_sections_link_evidence_to_highlights() -> None:
     }
     assert "@media print" in html
     assert html.count("<ins") >= 1 or html.count("<del") >= 1
+
+
+def test_quote_checks_and_mutations_go_to_their_own_sections() -> None:
+    text = "Wire copy. He said “we will win” today."
+    sentence = "He said “we will win” today."
+    quote = "we will win"
+
+    def at(analyzer: str, label: str, needle: str, **attrs: Any) -> Finding:
+        start = text.index(needle)
+        return Finding(
+            analyzer=analyzer,
+            label=label,
+            start=start,
+            end=start + len(needle),
+            text=needle,
+            score=0.9,
+            attrs=attrs,
+        )
+
+    report = Report(
+        tool=Tool(version="t"),
+        created="now",
+        document=DocumentInfo(text=text),
+        findings=[
+            at("quotes", "quote", quote, speaker="He"),
+            at("provenance", "quote_added", sentence, op="inserted"),
+            at("provenance", "quote_not_found", quote, detail="in no source"),
+        ],
+        data={"provenance": {"source_text": "Wire copy.", "mutations": []}},
+    )
+    html = render_html(report)
+    quotes_part = html[html.index('id="quotes"') : html.index('id="provenance"')]
+    assert "quote_not_found" in quotes_part and "quote_added" not in quotes_part
+    redline = html[html.index('class="redline"') :]
+    assert f'<ins title="quote_added">{sentence}</ins>' in redline
+    assert "No imported list" not in html

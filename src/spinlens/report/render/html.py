@@ -26,6 +26,10 @@ MAX_TITLE = 600
 MAX_SNIPPET = 160
 MAX_SOURCE_TEXT = 200_000
 _SLUG = re.compile(r"[^a-z0-9_-]+")
+# Provenance labels that verify a quote (the others are mutations of the source text).
+QUOTE_CHECKS = frozenset(
+    {"quote_verified", "quote_altered_in_source", "quote_misattributed", "quote_not_found"}
+)
 
 
 @lru_cache(maxsize=1)
@@ -221,7 +225,7 @@ def _claims_view(findings: Sequence[Finding], starts: Mapping[int, int]) -> list
 
 def _quotes_view(findings: Sequence[Finding], starts: Mapping[int, int]) -> list[dict[str, Any]]:
     """Each quote with the provenance verification that overlaps it, if any."""
-    checks = [f for f in findings if f.analyzer == "provenance" and f.label.startswith("quote_")]
+    checks = [f for f in findings if f.analyzer == "provenance" and f.label in QUOTE_CHECKS]
     quotes = []
     for f in findings:
         if f.analyzer != "quotes" or f.label not in {"quote", "unattributed_quote"}:
@@ -253,7 +257,7 @@ def _provenance_view(report: Report) -> dict[str, Any] | None:
             f"p{i}", _text(f.attrs.get("op")) or "inserted", f.label, f.start, f.end, f.explanation
         )
         for i, f in enumerate(report.findings)
-        if f.analyzer == "provenance" and not f.label.startswith("quote_")
+        if f.analyzer == "provenance" and f.label not in QUOTE_CHECKS
     ]
     right = [
         Mark(f"m{i}", _text(m.get("op")), _text(m.get("type")), s, e, _text(m.get("type")))
