@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None, default_docs: int = 10_000) -> None:
         p50 = statistics.median(values)
         p95 = statistics.quantiles(values, n=20)[-1]
         print(f"{name} latency: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
-    print("\nmutation spans (type must match)   P      R      F1    gold")
+    print("\nmutation spans (type must match)   P      R      F1    gold  predicted")
     totals = TypeScore()
     for name in sorted(typed):
         s = typed[name]
@@ -150,9 +150,11 @@ def main(argv: list[str] | None = None, default_docs: int = 10_000) -> None:
         totals.predicted_ok += s.predicted_ok
         totals.gold += s.gold
         totals.gold_found += s.gold_found
-        print(f"  {name:<30} {p:.3f}  {r:.3f}  {f:.3f}  {s.gold}")
+        print(f"  {name:<30} {p:.3f}  {r:.3f}  {f:.3f}  {s.gold:>4}  {s.predicted:>4}")
     p, r, f = totals.f1()
-    print(f"  {'overall (typed)':<30} {p:.3f}  {r:.3f}  {f:.3f}  {totals.gold}")
+    print(
+        f"  {'overall (typed)':<30} {p:.3f}  {r:.3f}  {f:.3f}  {totals.gold:>4}  {totals.predicted:>4}"
+    )
     p, r, f = untyped["any"].f1()
     print(f"  {'overall (span only)':<30} {p:.3f}  {r:.3f}  {f:.3f}")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spinlens.provenance.ingest import content_hash
-from spinlens.provenance.shingles import band_keys, fingerprints, minhash, shingle_hashes, tokenize
+from spinlens.provenance.shingles import band_keys, fingerprints, minhash, shingle_hashes, words
 from spinlens.provenance.store import Store, StoredDoc
 
 MAX_CANDIDATES = 30
@@ -74,7 +74,7 @@ def find_sources(
 ) -> list[SourceMatch]:
     """Ranked sources of ``text`` in the index, best first."""
     params = store.params
-    hashes = shingle_hashes(tokenize(text).words, params.k)
+    hashes = shingle_hashes(words(text), params.k)
     if not len(hashes):
         return []
     query = {int(h) for h in hashes}
@@ -87,7 +87,7 @@ def find_sources(
     own = store.pk_of_hash(content_hash(text)) if exclude_self else None
     matches = []
     for doc in store.fetch(pk for pk in pool if pk != own):
-        other = {int(h) for h in shingle_hashes(tokenize(doc.text).words, params.k)}
+        other = {int(h) for h in shingle_hashes(words(doc.text), params.k)}
         contained, reverse, jaccard, shared = overlap(query, other)
         if shared < min(min_shared, len(query)):
             continue

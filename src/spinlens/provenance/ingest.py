@@ -15,7 +15,7 @@ from pathlib import Path
 from spinlens.document import Document
 from spinlens.document.loaders import Loaded, document_from_record, iter_documents
 from spinlens.errors import InputError, SpinlensError
-from spinlens.provenance.shingles import band_keys, fingerprints, minhash, shingle_hashes, tokenize
+from spinlens.provenance.shingles import band_keys, fingerprints, minhash, shingle_hashes, words
 from spinlens.provenance.store import Entry, Params, Store
 
 BATCH = 500
@@ -36,13 +36,13 @@ def prepare(
     date: str | None = None,
     source: str | None = None,
 ) -> Entry:
-    words = tokenize(text).words
-    hashes = shingle_hashes(words, params.k)
+    tokens = words(text)
+    hashes = shingle_hashes(tokens, params.k)
     return Entry(
         id=doc_id,
         text=text,
         content_hash=content_hash(text),
-        n_words=len(words),
+        n_words=len(tokens),
         band_keys=band_keys(minhash(hashes, params.num_perm), params.bands),
         fingerprints=sorted(fingerprints(hashes, params.sample)),
         url=url,

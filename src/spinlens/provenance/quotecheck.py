@@ -13,7 +13,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from spinlens.analyzers.quotes.extract import find_attributions, find_quotes
-from spinlens.provenance.shingles import fingerprints, shingle_hashes, tokenize
+from spinlens.provenance.shingles import fingerprints, shingle_hashes, tokenize, words
 from spinlens.provenance.store import Store, StoredDoc
 
 ALTERED_MIN = 75.0  # rapidfuzz partial ratio from which a passage is the same quote, altered
@@ -68,7 +68,7 @@ def _locate(body: str, source: str) -> tuple[float, int, int]:
 def candidate_docs(store: Store, body: str, known: Iterable[StoredDoc]) -> list[StoredDoc]:
     """Documents worth searching: the article's sources plus fingerprint hits of the quote."""
     docs = {d.pk: d for d in known}
-    hashes = shingle_hashes(tokenize(body).words, store.params.k)
+    hashes = shingle_hashes(words(body), store.params.k)
     prints = sorted(fingerprints(hashes, store.params.sample))
     hits = [pk for pk, _ in store.docs_by_fingerprints(prints).most_common(10)]
     for doc in store.fetch(pk for pk in hits if pk not in docs):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from spinlens.provenance.candidates import overlap
-from spinlens.provenance.shingles import fingerprints, shingle_hashes, tokenize
+from spinlens.provenance.shingles import fingerprints, shingle_hashes, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ Features = tuple[str, frozenset[int], tuple[int, ...]]
 def features(doc: tuple[str, str], config: ReuseConfig) -> Features:
     """(id, full shingle set, sampled fingerprints) of one document."""
     doc_id, text = doc
-    hashes = shingle_hashes(tokenize(text).words, config.k)
+    hashes = shingle_hashes(words(text), config.k)
     return (
         doc_id,
         frozenset(int(h) for h in hashes),

@@ -41,6 +41,11 @@ def tokenize(text: str) -> Tokens:
     return Tokens(tuple(words), tuple(starts), tuple(ends))
 
 
+def words(text: str) -> list[str]:
+    """The same words as ``tokenize(text).words``, without offsets: the fast path for hashing."""
+    return WORD.findall(text.lower().replace("’", "'"))
+
+
 @lru_cache(maxsize=500_000)
 def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
@@ -50,7 +55,7 @@ def shingle_hashes(words: tuple[str, ...] | list[str], k: int) -> np.ndarray:
     """32-bit hash of every run of ``k`` consecutive words (one run for shorter texts)."""
     if not words:
         return np.zeros(0, dtype=np.uint64)
-    base = np.fromiter((_word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    base = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
     k = min(k, len(base))
     n = len(base) - k + 1
     acc = np.zeros(n, dtype=np.uint64)
@@ -61,7 +66,7 @@ def shingle_hashes(words: tuple[str, ...] | list[str], k: int) -> np.ndarray:
 
 
 def shingle_set(text: str, k: int) -> set[int]:
-    return {int(h) for h in shingle_hashes(tokenize(text).words, k)}
+    return {int(h) for h in shingle_hashes(words(text), k)}
 
 
 def fingerprints(hashes: np.ndarray, sample: int) -> set[int]:
