@@ -152,9 +152,8 @@ def main(argv: list[str] | None = None, default_docs: int = 10_000) -> None:
         totals.gold_found += s.gold_found
         print(f"  {name:<30} {p:.3f}  {r:.3f}  {f:.3f}  {s.gold:>4}  {s.predicted:>4}")
     p, r, f = totals.f1()
-    print(
-        f"  {'overall (typed)':<30} {p:.3f}  {r:.3f}  {f:.3f}  {totals.gold:>4}  {totals.predicted:>4}"
-    )
+    counts = f"{totals.gold:>4}  {totals.predicted:>4}"
+    print(f"  {'overall (typed)':<30} {p:.3f}  {r:.3f}  {f:.3f}  {counts}")
     p, r, f = untyped["any"].f1()
     print(f"  {'overall (span only)':<30} {p:.3f}  {r:.3f}  {f:.3f}")
 
