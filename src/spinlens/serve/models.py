@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 MAX_TEXT_CHARS = 2_000_000
 
@@ -36,6 +37,21 @@ class ArticleIn(BaseModel):
     )
     title: str | None = Field(default=None, max_length=1000)
     id: str | None = Field(default=None, max_length=200)
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        """Only absolute http(s) URLs with a host; anything else is refused here, at the edge."""
+        if value is None:
+            return None
+        try:
+            parts = urlsplit(value)
+            valid = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        except ValueError:
+            valid = False
+        if not valid:
+            raise ValueError("must be an absolute http(s) URL with a host")
+        return value
 
     @model_validator(mode="after")
     def _one_body(self) -> ArticleIn:
