@@ -11,6 +11,7 @@ Unchanged runs become aligned blocks (offsets in both texts) for a side-by-side 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -122,12 +123,13 @@ def _side(text: str, paragraphs: Sequence[Span], order: Sequence[int]) -> _Side:
         para = paragraphs[p]
         for sent in (s for s in sents if para.start <= s.start and s.end <= para.end):
             first = len(words)
-            for k, (s, e) in enumerate(zip(tokens.starts, tokens.ends, strict=True)):
-                if sent.start <= s and e <= sent.end:
-                    words.append(tokens.words[k])
-                    starts.append(s)
-                    ends.append(e)
-                    index.append(k)
+            k = bisect_left(tokens.starts, sent.start)
+            while k < len(tokens) and tokens.ends[k] <= sent.end:
+                words.append(tokens.words[k])
+                starts.append(tokens.starts[k])
+                ends.append(tokens.ends[k])
+                index.append(k)
+                k += 1
             if len(words) > first:
                 sent_ranges.append((first, len(words)))
                 spans[(first, len(words))] = (sent.start, sent.end)

@@ -8,7 +8,7 @@ from typing import Any
 
 from spinlens.analyzers.quotes.extract import find_quotes
 from spinlens.provenance.align import align
-from spinlens.provenance.candidates import SourceMatch, find_sources
+from spinlens.provenance.candidates import find_sources
 from spinlens.provenance.mutations import mutation_records
 from spinlens.provenance.quotecheck import verify_quotes
 from spinlens.provenance.schema import TraceOut
@@ -70,7 +70,3 @@ def trace(
             ]
         result["quotes"] = verify_quotes(store, text, quotes, [s.doc for s in sources])
     return TraceOut.model_validate(result).model_dump(mode="json")
-
-
-def best_match(sources: Sequence[SourceMatch]) -> SourceMatch | None:
-    return sources[0] if sources else None
