@@ -65,7 +65,9 @@ class VerdictAnalyzer(BaseAnalyzer):
         found = signals(doc, context) if doc.language in (None, "en") else []
         contributions = self._model.contributions({s.name: s.value for s in found})
         style_total = sum(contributions.values()) * w["style_scale"]
-        scale = min(1.0, w["max_style_logit"] / abs(style_total)) if style_total else 1.0
+        # Style is capped, and more tightly toward "reliable": dates and figures are easy to fake.
+        cap = w["max_style_logit"] if style_total > 0 else -w["min_style_logit"]
+        scale = min(1.0, cap / abs(style_total)) if style_total else 1.0
         style_share = {k: v * w["style_scale"] * scale for k, v in contributions.items()}
         findings = [
             *reasons.propaganda(context, w["propaganda_per_technique"]),

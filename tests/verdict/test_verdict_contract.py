@@ -1,0 +1,88 @@
+"""The verdict reads each analyzer's Result as the cross-analyzer contract describes it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spinlens.analyzers.base import Result
+from spinlens.analyzers.verdict import VerdictAnalyzer
+from spinlens.document import Document
+
+TEXT = (
+    "The minister said on Monday that unemployment fell to 3 percent in March. "
+    "Critics said the figure was wrong and that 9 percent of workers had no job. "
+    "The office will publish revised data in June, a spokeswoman said. The survey covers "
+    "households in every region and is run by the statistics office each quarter, with "
+    "results checked against tax records before they are released to the public.\n"
+)
+
+
+def _verdict(context: dict[str, Result]) -> dict[str, Any]:
+    doc = Document.from_text(TEXT, language="en")
+    return dict(VerdictAnalyzer().analyze(doc, context).data)
+
+
+def _claim(doc_text: str, sentence: str, rating: str) -> Result:
+    doc = Document.from_text(doc_text, language="en")
+    start = doc_text.index(sentence)
+    match = {
+        "claim_id": "c1",
+        "claim": "Unemployment fell to 3 percent",
+        "verdict": "Pants on fire",
+        "rating": rating,
+        "url": "https://factcheck.example/1",
+        "publisher": "FactCheck Example",
+        "score": 0.9,
+    }
+    span = doc.span(start, start + len(sentence), "claim", 0.8, "", {"matches": [match]})
+    return Result(spans=(span,), data={"sentences": [], "matched_false": 1})
+
+
+def test_baseline_is_reliable() -> None:
+    assert _verdict({})["label"] == "reliable"
+
+
+def test_false_fact_check_match_is_a_reason_on_the_claim() -> None:
+    sentence = "The minister said on Monday that unemployment fell to 3 percent in March."
+    data = _verdict({"claims": _claim(TEXT, sentence, "false")})
+    top = data["reasons"][0]
+    assert "rated false by FactCheck Example" in top["text"] and top["weight"] > 0.5
+    assert top["spans"][0]["text"] == sentence and top["spans"][0]["analyzer"] == "claims"
+    assert data["score"] > _verdict({})["score"]
+
+
+def test_one_false_match_makes_a_news_like_article_mixed() -> None:
+    sentence = "The minister said on Monday that unemployment fell to 3 percent in March."
+    assert _verdict({"claims": _claim(TEXT, sentence, "false")})["label"] == "mixed"
+
+
+def test_true_match_lowers_the_score() -> None:
+    sentence = "The minister said on Monday that unemployment fell to 3 percent in March."
+    assert _verdict({"claims": _claim(TEXT, sentence, "true")})["score"] < _verdict({})["score"]
+
+
+def test_low_source_rating_is_a_reason_naming_its_lists() -> None:
+    sources = Result(
+        data={
+            "domain": "junk.example",
+            "score": 0.05,
+            "ratings": [{"list": "opensources", "score": 0.0, "label": "fake", "detail": ""}],
+        }
+    )
+    data = _verdict({"sources": sources})
+    reason = next(r for r in data["reasons"] if "junk.example" in r["text"])
+    assert "opensources (fake)" in reason["text"] and reason["weight"] > 1.0
+    assert data["label"] in {"mixed", "unreliable"}
+
+
+def test_two_kinds_of_evidence_reach_unreliable() -> None:
+    sentence = "The minister said on Monday that unemployment fell to 3 percent in March."
+    sources = Result(data={"domain": "junk.example", "score": 0.1, "ratings": []})
+    data = _verdict({"claims": _claim(TEXT, sentence, "false"), "sources": sources})
+    assert data["label"] == "unreliable"
+
+
+def test_non_english_gets_no_style_reasons() -> None:
+    doc = Document.from_text("El ministro dijo el lunes que el paro bajó. " * 10, language="es")
+    data = VerdictAnalyzer().analyze(doc, {}).data
+    assert data["reasons"] == [] and data["label"] == "reliable"
