@@ -26,7 +26,10 @@ def test_pasted_text_and_uploaded_files_give_the_html_report(
     assert upload.status_code == 200 and "<mark" in upload.text
 
 
-def test_an_empty_form_is_refused(client: TestClient) -> None:
+def test_an_empty_form_or_a_bad_url_is_refused(client: TestClient) -> None:
     response = client.post("/report", data={"text": "  "})
     assert response.status_code == 422
     assert "paste an article" in response.json()["error"]["message"]
+    bad = client.post("/report", data={"url": "ftp://example.org/story"})
+    assert bad.status_code == 422
+    assert "http(s) URL" in bad.json()["error"]["message"]

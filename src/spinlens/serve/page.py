@@ -8,10 +8,11 @@ from pathlib import Path
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader
+from pydantic import ValidationError
 
 from spinlens.document.loaders import decode_bytes
 from spinlens.document.loaders.html import looks_like_html
-from spinlens.errors import EmptyInputError, InputTooLargeError
+from spinlens.errors import EmptyInputError, InputError, InputTooLargeError
 from spinlens.report.render import renderer
 from spinlens.serve.auth import AuthError, bearer, token_ok
 from spinlens.serve.models import AnalyzeOptions, ArticleIn
@@ -74,9 +75,12 @@ async def _article(
     pasted = text.strip()
     if not pasted and not url.strip():
         raise EmptyInputError("paste an article, upload a file, or give a URL")
-    meta = {"title": title.strip() or None}
-    if not pasted:
-        return ArticleIn(url=url.strip(), **meta)
-    if looks_like_html(pasted):
-        return ArticleIn(html=text, url=url.strip() or None, **meta)
-    return ArticleIn(text=text, url=url.strip() or None, **meta)
+    fields: dict[str, str | None] = {"title": title.strip() or None, "url": url.strip() or None}
+    if pasted:
+        fields["html" if looks_like_html(pasted) else "text"] = text
+    try:
+        return ArticleIn.model_validate(fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "form"
+        raise InputError(f"{where}: {first['msg']}") from None
