@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS fingerprints (
 ) WITHOUT ROWID;
 """
 _CHUNK = 900  # stay under SQLite's bound-parameter limit on old builds
+MAX_DF = 1000  # a fingerprint in more documents than this is boilerplate, not evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,8 +237,16 @@ class Store:
     def docs_by_bands(self, keys: Sequence[int]) -> Counter[int]:
         return self._count("SELECT doc FROM bands WHERE key IN ({})", keys)
 
-    def docs_by_fingerprints(self, hashes: Sequence[int]) -> Counter[int]:
-        return self._count("SELECT doc FROM fingerprints WHERE hash IN ({})", hashes)
+    def docs_by_fingerprints(self, hashes: Sequence[int], max_df: int = MAX_DF) -> Counter[int]:
+        """Documents sharing each fingerprint; one shared by over ``max_df`` documents is
+        boilerplate and skipped, which bounds the work of a query at any index size."""
+        counts: Counter[int] = Counter()
+        sql = "SELECT doc FROM fingerprints WHERE hash = ? LIMIT ?"
+        for value in hashes:
+            docs = [r[0] for r in self.conn.execute(sql, (value, max_df + 1))]
+            if len(docs) <= max_df:
+                counts.update(docs)
+        return counts
 
     def _count(self, sql: str, values: Sequence[int]) -> Counter[int]:
         counts: Counter[int] = Counter()
