@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from io import StringIO
 
 from rich.console import Console
@@ -16,7 +18,10 @@ from spinlens.report.schema import Report
 MAX_SNIPPET = 90
 
 
-def render_text(report: Report, *, width: int = 110, color: bool = True) -> str:
+def render_text(report: Report, *, width: int = 110, color: bool | None = None) -> str:
+    """Colour only on a terminal (and never with NO_COLOR set), so piped text stays plain."""
+    if color is None:
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     buffer = StringIO()
     console = Console(
         file=buffer, width=width, force_terminal=color, color_system="truecolor" if color else None
