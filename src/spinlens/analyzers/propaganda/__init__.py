@@ -1,0 +1,100 @@
+"""Propaganda and persuasion techniques: which words manipulate, and how.
+
+A fine-tuned all-MiniLM-L6-v2 token tagger (int8 ONNX, shipped) finds the spans; technique
+labels come from its heads blended with a small span classifier; a narrow lexicon adds blatant
+epithets. Labels are reported in the PTC-2020 (14 classes) or SemEval-2023 (23) taxonomy.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from spinlens.analyzers.base import BaseAnalyzer, Result, register
+from spinlens.analyzers.propaganda.detect import DEFAULT_THRESHOLD, Detection, detect
+from spinlens.analyzers.propaganda.model import Bundle, load_bundle
+from spinlens.analyzers.propaganda.paragraphs import paragraph_labels
+from spinlens.analyzers.propaganda.taxonomy import TAXONOMIES, Taxonomy, explain, to_taxonomy
+from spinlens.document import Document, Span
+from spinlens.errors import ConfigError, MissingDependencyError
+
+
+@register
+class PropagandaAnalyzer(BaseAnalyzer):
+    """Spans using one of the SemEval propaganda techniques, with a score and an explanation."""
+
+    name: ClassVar[str] = "propaganda"
+    version: ClassVar[str] = "1.0"
+    description: ClassVar[str] = "propaganda techniques (SemEval-2020/2023) at span level"
+    languages: ClassVar[frozenset[str] | None] = frozenset({"en"})
+
+    def __init__(
+        self,
+        taxonomy: str = "ptc2020",
+        threshold: float = DEFAULT_THRESHOLD,
+        lexicon: bool = True,
+        model_dir: str | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        if taxonomy not in TAXONOMIES:
+            raise ConfigError(
+                f"analyzers.propaganda.taxonomy must be one of {', '.join(TAXONOMIES)}, "
+                f"not '{taxonomy}'"
+            )
+        if not 0.0 < float(threshold) < 1.0:
+            raise ConfigError(f"analyzers.propaganda.threshold must be in (0, 1), not {threshold}")
+        self.taxonomy: Taxonomy = taxonomy
+        self.threshold = float(threshold)
+        self.lexicon = bool(lexicon)
+        self.model_dir = model_dir
+        self.bundle: Bundle | None = None
+
+    def initialize(self) -> None:
+        try:
+            self.bundle = load_bundle(self.model_dir)
+        except MissingDependencyError:
+            self.bundle = Bundle(None, None, None, {})
+
+    def analyze(self, doc: Document, context: Mapping[str, Result]) -> Result:
+        if self.bundle is None:
+            self.initialize()
+        assert self.bundle is not None
+        warnings: tuple[str, ...] = ()
+        if self.bundle.tagger is None:
+            warnings = ("propaganda model not installed: only the lexicon ran",)
+        found = detect(self.bundle, doc.text, self.threshold, use_lexicon=self.lexicon)
+        spans = [s for d in found if (s := self._span(doc, d)) is not None]
+        words = max(1, len(doc.text.split()))
+        data: dict[str, Any] = {
+            "taxonomy": self.taxonomy,
+            "counts": dict(Counter(s.label for s in spans)),
+            "density": round(100.0 * len(spans) / words, 3),
+        }
+        if self.taxonomy == "semeval2023" and self.bundle.paragraph_classifier is not None:
+            data["paragraphs"] = [
+                {"line": n, "start": a, "end": b, "labels": labels}
+                for n, a, b, labels in paragraph_labels(self.bundle.paragraph_classifier, doc.text)
+            ]
+        card = self.bundle.card
+        model = f"{card.get('name', 'propaganda')}@{card.get('version', '?')}" if card else None
+        return Result(spans=tuple(spans), data=data, warnings=warnings, model=model)
+
+    def _span(self, doc: Document, d: Detection) -> Span | None:
+        label = to_taxonomy(d.technique, self.taxonomy)
+        if label is None:
+            return None
+        return doc.span(
+            d.start,
+            d.end,
+            label,
+            score=min(1.0, max(0.0, d.score)),
+            explanation=explain(label),
+            attrs={
+                "technique": label,
+                "taxonomy": self.taxonomy,
+                "source": d.source,
+                "technique_score": round(d.technique_score, 4),
+            },
+        )

@@ -1,0 +1,101 @@
+"""From text to technique spans: token model -> SI spans -> technique labels, plus the lexicon.
+
+Kept free of the Document type so the evaluation and ``propaganda predict`` commands score
+exactly what the analyzer reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from spinlens.analyzers.propaganda import features as F
+from spinlens.analyzers.propaganda import lexicon
+from spinlens.analyzers.propaganda.decode import spans_from_probs
+from spinlens.analyzers.propaganda.model import Bundle
+from spinlens.analyzers.propaganda.taxonomy import PTC_LABELS
+
+DEFAULT_THRESHOLD = 0.4
+SECOND_LABEL = 0.35  # a span also gets its runner-up technique when that is this likely
+HEAD_WEIGHT = 0.5  # blend of token-head and span-classifier technique probabilities
+SVM_TEMPERATURE = 0.5  # SVM margins are small: sharpen them into a distribution
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    start: int
+    end: int
+    technique: str  # PTC-2020 label
+    score: float  # probability that the stretch is propaganda
+    technique_score: float
+    source: str  # "model" | "lexicon"
+
+
+def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    return a, b if b >= 0 else len(text)
+
+
+def technique_probs(
+    bundle: Bundle, text: str, start: int, end: int, head: npt.NDArray[np.float32] | None
+) -> npt.NDArray[np.float32]:
+    """Technique distribution of one span from the token heads and/or the span classifier."""
+    parts: list[npt.NDArray[np.float32]] = []
+    if head is not None and head.size:
+        parts.append(head / max(float(head.sum()), 1e-6))
+    if bundle.span_classifier is not None:
+        a, b = line_bounds(text, start, end)
+        row = F.span_features(text[start:end], text[a:b], text)
+        parts.append(bundle.span_classifier.softmax(row, SVM_TEMPERATURE))
+    if not parts:
+        return np.full(len(PTC_LABELS), 1.0 / len(PTC_LABELS), dtype=np.float32)
+    if len(parts) == 1:
+        return parts[0]
+    return (HEAD_WEIGHT * parts[0] + (1 - HEAD_WEIGHT) * parts[1]).astype(np.float32)
+
+
+def model_spans(
+    bundle: Bundle, text: str, threshold: float
+) -> list[tuple[int, int, float, npt.NDArray[np.float32] | None]]:
+    """SI spans ``(start, end, prob, mean technique-head probs)`` from the token tagger."""
+    if bundle.tagger is None:
+        return []
+    out = bundle.tagger(text)
+    found = []
+    for start, end, prob in spans_from_probs(out.encoded.offsets, out.probs[:, 0], threshold):
+        starts, ends = out.encoded.offsets[:, 0], out.encoded.offsets[:, 1]
+        inside = (starts >= start) & (ends <= end)
+        head = out.probs[inside, 1:].mean(axis=0) if out.probs.shape[1] > 1 else None
+        found.append((start, end, prob, head))
+    return found
+
+
+def detect(
+    bundle: Bundle,
+    text: str,
+    threshold: float = DEFAULT_THRESHOLD,
+    use_lexicon: bool = True,
+    multi_label: bool = True,
+) -> list[Detection]:
+    """All technique spans in ``text``, sorted by offset."""
+    found: list[Detection] = []
+    for start, end, prob, head in model_spans(bundle, text, threshold):
+        dist = technique_probs(bundle, text, start, end, head)
+        order = np.argsort(-dist)
+        picks = [int(order[0])]
+        if multi_label and len(order) > 1 and dist[order[1]] >= SECOND_LABEL:
+            picks.append(int(order[1]))
+        for k in picks:
+            found.append(Detection(start, end, PTC_LABELS[k], prob, float(dist[k]), "model"))
+    if use_lexicon:
+        for hit in lexicon.find(text):
+            covered = any(
+                d.technique == hit.technique and d.start <= hit.start and hit.end <= d.end
+                for d in found
+            )
+            if not covered:
+                found.append(Detection(hit.start, hit.end, hit.technique, 0.9, 1.0, "lexicon"))
+    return sorted(found, key=lambda d: (d.start, d.end, d.technique))

@@ -1,0 +1,98 @@
+"""Inference with the shipped models: the int8 ONNX token tagger and the two linear models."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from spinlens.analyzers.propaganda import features as F
+from spinlens.analyzers.propaganda import windows as W
+from spinlens.models.runtime import load_session, load_tokenizer, model_dir
+
+MODEL_NAME = "propaganda"
+BATCH = 8  # windows per onnxruntime call: bounds memory on long articles
+
+
+@dataclass(frozen=True)
+class TokenProbs:
+    encoded: W.Encoded
+    probs: npt.NDArray[np.float32]  # (tokens, 1 + techniques): column 0 = inside a span
+
+
+class TokenTagger:
+    """The fine-tuned MiniLM: per-token probabilities for long texts, window by window."""
+
+    def __init__(self, folder: Path) -> None:
+        self.session = load_session(str(folder / "model.onnx"))
+        self.tokenizer = W.prepare(load_tokenizer(str(folder / "tokenizer.json")))
+        self.cls_id = int(self.tokenizer.token_to_id("[CLS]"))
+        self.sep_id = int(self.tokenizer.token_to_id("[SEP]"))
+
+    def __call__(self, text: str) -> TokenProbs:
+        enc = W.encode(self.tokenizer, text)
+        ranges = W.windows(len(enc.ids))
+        if not ranges:
+            return TokenProbs(enc, np.zeros((0, 1), dtype=np.float32))
+        parts = []
+        for i in range(0, len(ranges), BATCH):
+            chunk = ranges[i : i + BATCH]
+            ids, mask = W.batch_inputs(enc.ids, chunk, self.cls_id, self.sep_id)
+            out = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            pad = W.WINDOW - out.shape[1]
+            parts.append(np.pad(out, ((0, 0), (0, pad), (0, 0))) if pad else out)
+        probs = np.concatenate(parts).astype(np.float32)
+        return TokenProbs(enc, W.stitch(probs, ranges, len(enc.ids)))
+
+
+class LinearModel:
+    """Weights of a linear model over ``features`` rows, loaded from an ``.npz``."""
+
+    def __init__(self, path: Path) -> None:
+        with np.load(path) as z:
+            self.coef: npt.NDArray[np.float16] = z[
+                "coef"
+            ]  # float16 (classes, DIMS): columns are cast when used
+            self.bias: npt.NDArray[np.float32] = z["bias"].astype(np.float32)
+            self.labels = tuple(str(x) for x in z["labels"])
+            self.threshold = float(z["threshold"]) if "threshold" in z else 0.5
+
+    def scores(self, row: F.SparseRow) -> npt.NDArray[np.float32]:
+        return F.scores(row, self.coef, self.bias)
+
+    def softmax(self, row: F.SparseRow, temperature: float = 1.0) -> npt.NDArray[np.float32]:
+        s = self.scores(row) / np.float32(temperature)
+        e: npt.NDArray[np.float32] = np.exp(s - s.max()).astype(np.float32)
+        return e / np.float32(e.sum())
+
+    def sigmoid(self, row: F.SparseRow) -> npt.NDArray[np.float32]:
+        return (1.0 / (1.0 + np.exp(-self.scores(row)))).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    tagger: TokenTagger | None
+    span_classifier: LinearModel | None
+    paragraph_classifier: LinearModel | None
+    card: dict[str, Any]
+
+
+@lru_cache(maxsize=2)
+def load_bundle(folder: str | None = None) -> Bundle:
+    """Everything under models/data/propaganda; parts that are absent load as None."""
+    root = Path(folder) if folder else model_dir(MODEL_NAME)
+    card_path = root / "card.json"
+    card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
+    return Bundle(
+        TokenTagger(root) if (root / "model.onnx").is_file() else None,
+        LinearModel(root / "span_classifier.npz")
+        if (root / "span_classifier.npz").is_file()
+        else None,
+        LinearModel(root / "paragraphs.npz") if (root / "paragraphs.npz").is_file() else None,
+        card,
+    )

@@ -1,0 +1,171 @@
+"""``spinlens propaganda predict``, ``spinlens eval propaganda``, ``spinlens train propaganda``."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.progress import Progress
+
+from spinlens.analyzers.propaganda.detect import DEFAULT_THRESHOLD, detect
+from spinlens.analyzers.propaganda.model import load_bundle
+from spinlens.analyzers.propaganda.paragraphs import paragraph_labels
+from spinlens.cli.app import app, command, eval_app, train_app
+from spinlens.errors import InputError, MissingDependencyError
+
+propaganda_app = typer.Typer(help="Propaganda techniques: predict spans for a folder of articles.")
+app.add_typer(propaganda_app, name="propaganda")
+
+T = TypeVar("T")
+
+
+class Format(StrEnum):
+    ptc = "ptc"
+    paragraphs = "semeval2023-paragraphs"
+
+
+def _progress(items: Iterable[T], total: int, label: str) -> Iterator[T]:
+    """A rich progress bar on stderr (stdout carries the results)."""
+    from rich.console import Console
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        for item in items:
+            yield item
+            bar.advance(task)
+
+
+@command("predict", parent=propaganda_app)
+def predict(
+    folder: Path = typer.Argument(..., help="Folder of article<ID>.txt files (UTF-8)."),
+    fmt: Format = typer.Option(
+        Format.ptc,
+        "--format",
+        help="ptc: ID, technique, start, end per span; "
+        "semeval2023-paragraphs: ID, line number, labels per non-empty line.",
+    ),
+    threshold: float = typer.Option(DEFAULT_THRESHOLD, help="Span probability threshold."),
+    lexicon: bool = typer.Option(True, help="Add the epithet lexicon's spans (ptc format)."),
+) -> None:
+    """Print technique predictions for every article<ID>.txt in FOLDER, one line each."""
+    from spinlens.eval.propaganda_data import read_articles
+
+    if not folder.is_dir():
+        raise InputError(f"not a folder: {folder}")
+    articles = read_articles(folder)
+    if not articles:
+        raise InputError(f"no article<ID>.txt files in {folder}")
+    bundle = load_bundle()
+    out = sys.stdout
+    for art in _progress(articles, len(articles), "articles"):
+        text = articles[art]
+        if fmt is Format.ptc:
+            if bundle.tagger is None and not lexicon:
+                raise MissingDependencyError("the propaganda model is not installed")
+            for d in detect(bundle, text, threshold, use_lexicon=lexicon):
+                out.write(f"{art}\t{d.technique}\t{d.start}\t{d.end}\n")
+        else:
+            if bundle.paragraph_classifier is None:
+                raise MissingDependencyError("the SemEval-2023 paragraph model is not installed")
+            for number, _, _, labels in paragraph_labels(bundle.paragraph_classifier, text):
+                out.write(f"{art}\t{number}\t{','.join(labels)}\n")
+
+
+@command("propaganda", parent=eval_app)
+def evaluate(
+    data: Path = typer.Option(..., "--data", help="The ptc-semeval2020-task11 folder."),
+    semeval2023: Path | None = typer.Option(
+        None,
+        "--semeval2023",
+        help="The semeval2023-task3-en folder: also print paragraph micro-F1.",
+    ),
+    folds: int = typer.Option(5, min=2, help="Cross-validation folds for TC and paragraphs."),
+    limit: int | None = typer.Option(None, min=1, help="Only the first N dev articles (SI)."),
+    threshold: float = typer.Option(DEFAULT_THRESHOLD, help="Span probability threshold."),
+    lexicon: bool = typer.Option(False, help="Include the lexicon's spans in SI."),
+    tc: bool = typer.Option(True, help="Run the TC cross-validation (needs scikit-learn)."),
+) -> None:
+    """Print SI P/R/F1 on the 75 PTC dev articles and TC micro-F1 by k-fold CV on train."""
+    from spinlens.eval.propaganda import eval_si
+    from spinlens.eval.propaganda_data import load_ptc
+
+    ptc = load_ptc(data)
+    bundle = load_bundle()
+    if bundle.tagger is None:
+        raise MissingDependencyError("the propaganda model is not installed")
+    n = min(limit or len(ptc.dev), len(ptc.dev))
+    si = eval_si(bundle, ptc, limit, threshold, lexicon, lambda ids: _progress(ids, n, "dev"))
+    p = si.prf
+    typer.echo(
+        f"SI dev ({si.articles} articles, {p.n_pred} predicted / {p.n_gold} gold spans): "
+        f"P {p.precision:.4f} R {p.recall:.4f} F1 {p.f1:.4f}"
+    )
+    small = _small_models()
+    if tc:
+        f1 = small.cv_tc(ptc, folds, log=_note)
+        typer.echo(f"TC micro-F1 ({folds}-fold CV on train, gold spans): {f1:.4f}")
+    if semeval2023 is not None:
+        from spinlens.eval.propaganda_data import load_semeval2023
+
+        prf = small.cv_paragraphs(load_semeval2023(semeval2023), folds, log=_note)
+        typer.echo(
+            f"SemEval-2023 paragraphs ({folds}-fold CV): "
+            f"P {prf.precision:.4f} R {prf.recall:.4f} micro-F1 {prf.f1:.4f}"
+        )
+
+
+def _note(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _small_models() -> Any:
+    try:
+        from spinlens.train import propaganda_small
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"this needs the 'train' extra (pip install 'spinlens[train]'): {exc}"
+        ) from None
+    return propaganda_small
+
+
+@command("propaganda", parent=train_app)
+def train(
+    data: Path = typer.Option(..., "--data", help="The ptc-semeval2020-task11 folder."),
+    semeval2023: Path | None = typer.Option(
+        None, "--semeval2023", help="The semeval2023-task3-en folder (paragraph model)."
+    ),
+    work: Path = typer.Option(Path("propaganda-train"), help="Folder for checkpoints and logs."),
+    out: Path | None = typer.Option(
+        None,
+        help="Where to write the shipped model (default: the package's models/data/propaganda).",
+    ),
+    epochs: int = typer.Option(2, min=1, help="Epochs of the token tagger."),
+    skip_tagger: bool = typer.Option(False, help="Only refit the small linear models."),
+) -> None:
+    """Fine-tune the token tagger (seeded), export int8 ONNX, fit the span and paragraph models."""
+    from spinlens.eval.propaganda_data import load_ptc, load_semeval2023
+
+    try:
+        from spinlens.train import propaganda as tagger
+        from spinlens.train import propaganda_export
+    except ImportError as exc:
+        raise MissingDependencyError(f"this needs the 'train' extra: {exc}") from None
+    small = _small_models()
+    from spinlens.models.runtime import model_dir
+
+    target = out or model_dir("propaganda")
+    target.mkdir(parents=True, exist_ok=True)
+    ptc = load_ptc(data)
+    if not skip_tagger:
+        best = tagger.train(data, work, tagger.TrainConfig(epochs=epochs), log=_note)
+        checks = propaganda_export.export(best, target, tagger.card_for(work))
+        _note(f"exported {target / 'model.onnx'}: {checks}")
+    small.fit_tc(ptc, target / "span_classifier.npz")
+    _note(f"wrote {target / 'span_classifier.npz'}")
+    if semeval2023 is not None:
+        thr = small.fit_paragraphs(load_semeval2023(semeval2023), target / "paragraphs.npz")
+        _note(f"wrote {target / 'paragraphs.npz'} (threshold {thr:.3f})")

@@ -1,0 +1,214 @@
+"""The two small linear models: technique of a span (TC, PTC-2020) and techniques of a
+paragraph (SemEval-2023 subtask 3). Both use ``propaganda.features``; scikit-learn fits them
+(train extra) and the weights ship as an ``.npz`` of plain arrays.
+
+Cross-validation folds are by article, seeded, so no article is both fitted and scored.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinlens.analyzers.propaganda import features as F
+from spinlens.analyzers.propaganda.taxonomy import PTC_LABELS, S2023_LABELS
+from spinlens.eval.propaganda_data import PTC, S2023
+from spinlens.eval.propaganda_score import PRF, multilabel_micro_f1, tc_micro_f1
+
+TC_C = 0.2  # LinearSVC; 5-fold CV micro-F1 0.590 / 0.600 / 0.599 for C = 0.1 / 0.2 / 0.3
+PAR_C = 4.0
+
+
+def line_around(text: str, start: int, end: int) -> str:
+    """The line (PTC: sentence) holding a fragment."""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    return text[a : b if b >= 0 else len(text)]
+
+
+@dataclass
+class SpanRows:
+    keys: list[tuple[str, int, int]]
+    labels: list[str]
+    rows: list[F.SparseRow]
+
+
+def tc_rows(texts: dict[str, str], spans: dict[str, Any]) -> SpanRows:
+    keys, labels, rows = [], [], []
+    for art, text in texts.items():
+        for g in spans.get(art, []):
+            if g.technique is None:
+                continue
+            keys.append((art, g.start, g.end))
+            labels.append(g.technique)
+            rows.append(
+                F.span_features(text[g.start : g.end], line_around(text, g.start, g.end), text)
+            )
+    return SpanRows(keys, labels, rows)
+
+
+def folds_of(ids: Sequence[str], k: int, seed: int) -> list[set[str]]:
+    rng = np.random.default_rng(seed)
+    order = np.array(sorted(ids))
+    rng.shuffle(order)
+    return [set(order[i::k].tolist()) for i in range(k)]
+
+
+def fit_multiclass(
+    X: Any, y: Sequence[str], labels: Sequence[str], c: float = TC_C
+) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.svm import LinearSVC
+
+    # A linear SVM: as accurate as logistic regression here and 30x faster to fit.
+    clf = LinearSVC(C=c, random_state=0)
+    clf.fit(X, [labels.index(v) for v in y])
+    coef = np.zeros((len(labels), F.DIMS), dtype=np.float32)
+    bias = np.full(len(labels), -1e4, dtype=np.float32)  # classes absent from a fold
+    for row, cls in enumerate(clf.classes_):
+        coef[cls] = clf.coef_[row]
+        bias[cls] = clf.intercept_[row]
+    return coef, bias
+
+
+def predict_top(X: Any, coef: np.ndarray, bias: np.ndarray, k: int) -> list[int]:
+    s = np.asarray(X @ coef.T) + bias
+    return [int(i) for i in np.argsort(-s[0])[:k]]
+
+
+def tc_predict(
+    keys: list[tuple[str, int, int]], X: Any, coef: np.ndarray, bias: np.ndarray
+) -> list[tuple[str, int, int, str]]:
+    """One label per gold instance; a span annotated k times gets the top-k distinct labels."""
+    count = Counter(keys)
+    seen: dict[tuple[str, int, int], int] = defaultdict(int)
+    scores = np.asarray(X @ coef.T) + bias
+    out = []
+    for i, key in enumerate(keys):
+        ranked = np.argsort(-scores[i])[: count[key]]
+        out.append((*key, PTC_LABELS[int(ranked[seen[key]])]))
+        seen[key] += 1
+    return out
+
+
+def cv_tc(ptc: PTC, k: int = 5, seed: int = 13, log: Callable[[str], None] = print) -> float:
+    """TC micro-F1 by k-fold cross-validation over PTC train articles (gold spans given)."""
+    data = tc_rows(ptc.train, ptc.train_spans)
+    X = F.to_csr(data.rows)
+    arts = np.array([key[0] for key in data.keys])
+    pred: list[tuple[str, int, int, str]] = []
+    gold = [(*key, lab) for key, lab in zip(data.keys, data.labels, strict=True)]
+    for i, fold in enumerate(folds_of(list(ptc.train), k, seed)):
+        test = np.isin(arts, list(fold))
+        coef, bias = fit_multiclass(
+            X[~test], [data.labels[j] for j in np.flatnonzero(~test)], PTC_LABELS
+        )
+        pred += tc_predict([data.keys[j] for j in np.flatnonzero(test)], X[test], coef, bias)
+        log(f"TC fold {i + 1}/{k} done")
+    return tc_micro_f1(pred, gold)
+
+
+def fit_tc(ptc: PTC, out: Path, articles: Sequence[str] | None = None) -> None:
+    texts = {a: ptc.train[a] for a in (articles or ptc.train)}
+    data = tc_rows(texts, ptc.train_spans)
+    coef, bias = fit_multiclass(F.to_csr(data.rows), data.labels, PTC_LABELS)
+    np.savez_compressed(out, coef=coef.astype(np.float16), bias=bias, labels=np.array(PTC_LABELS))
+
+
+# --- SemEval-2023 paragraphs -------------------------------------------------------------
+
+
+def paragraph_units(text: str) -> list[tuple[int, str]]:
+    """Non-empty lines with their 1-based line numbers, as the 2023 label files number them."""
+    return [(i, line) for i, line in enumerate(text.split("\n"), 1) if line.strip()]
+
+
+def paragraph_rows(
+    s23: S2023, ids: Sequence[str]
+) -> tuple[list[tuple[str, int]], list[set[str]], list[F.SparseRow]]:
+    keys, gold, rows = [], [], []
+    for art in ids:
+        labels = s23.paragraphs.get(art, {})
+        for number, line in paragraph_units(s23.articles[art]):
+            keys.append((art, number))
+            gold.append({x for x in labels.get(number, []) if x in S2023_LABELS})
+            rows.append(F.paragraph_features(line))
+    return keys, gold, rows
+
+
+def fit_ovr(X: Any, gold: Sequence[set[str]], c: float = PAR_C) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    coef = np.zeros((len(S2023_LABELS), F.DIMS), dtype=np.float32)
+    bias = np.full(len(S2023_LABELS), -1e4, dtype=np.float32)
+    for j, label in enumerate(S2023_LABELS):
+        y = np.array([label in g for g in gold])
+        if y.sum() == 0 or y.all():
+            continue
+        clf = LogisticRegression(C=c, max_iter=1000, solver="liblinear")
+        clf.fit(X, y)
+        coef[j], bias[j] = clf.coef_[0], clf.intercept_[0]
+    return coef, bias
+
+
+def probs_ovr(X: Any, coef: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    probs: np.ndarray = 1.0 / (1.0 + np.exp(-(np.asarray(X @ coef.T) + bias)))
+    return probs
+
+
+def decide(probs: np.ndarray, threshold: float) -> list[set[str]]:
+    return [{S2023_LABELS[j] for j in np.flatnonzero(row >= threshold)} for row in probs]
+
+
+def tune_threshold(X: Any, gold: list[set[str]], arts: np.ndarray, seed: int) -> float:
+    """Global decision threshold maximising micro-F1 on inner 3-fold out-of-fold scores."""
+    oof = np.zeros((X.shape[0], len(S2023_LABELS)))
+    for fold in folds_of(sorted(set(arts.tolist())), 3, seed):
+        test = np.isin(arts, list(fold))
+        coef, bias = fit_ovr(X[~test], [gold[j] for j in np.flatnonzero(~test)])
+        oof[test] = probs_ovr(X[test], coef, bias)
+    grid = np.arange(0.1, 0.61, 0.025)
+    return float(max(grid, key=lambda t: multilabel_micro_f1(decide(oof, t), gold).f1))
+
+
+def cv_paragraphs(
+    s23: S2023, k: int = 5, seed: int = 13, log: Callable[[str], None] = print
+) -> PRF:
+    """Paragraph-level micro P/R/F1 by k-fold CV over the 2023 articles."""
+    ids = sorted(s23.articles)
+    keys, gold, rows = paragraph_rows(s23, ids)
+    X = F.to_csr(rows)
+    arts = np.array([key[0] for key in keys])
+    pred: list[set[str]] = [set() for _ in keys]
+    for i, fold in enumerate(folds_of(ids, k, seed)):
+        test = np.isin(arts, list(fold))
+        tr = np.flatnonzero(~test)
+        thr = tune_threshold(X[tr], [gold[j] for j in tr], arts[tr], seed)
+        coef, bias = fit_ovr(X[tr], [gold[j] for j in tr])
+        for j, labels in zip(
+            np.flatnonzero(test), decide(probs_ovr(X[test], coef, bias), thr), strict=True
+        ):
+            pred[j] = labels
+        log(f"paragraph fold {i + 1}/{k}: threshold {thr:.3f}")
+    return multilabel_micro_f1(pred, gold)
+
+
+def fit_paragraphs(s23: S2023, out: Path, seed: int = 13) -> float:
+    ids = sorted(s23.articles)
+    keys, gold, rows = paragraph_rows(s23, ids)
+    X = F.to_csr(rows)
+    arts = np.array([key[0] for key in keys])
+    thr = tune_threshold(X, gold, arts, seed)
+    coef, bias = fit_ovr(X, gold)
+    np.savez_compressed(
+        out,
+        coef=coef.astype(np.float16),
+        bias=bias,
+        labels=np.array(S2023_LABELS),
+        threshold=np.float32(thr),
+    )
+    return thr

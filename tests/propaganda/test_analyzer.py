@@ -1,0 +1,115 @@
+"""The propaganda analyzer in the pipeline: the seed's manipulations, offsets, config, offline."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from spinlens.analyzers import create
+from spinlens.analyzers.propaganda import PropagandaAnalyzer
+from spinlens.analyzers.propaganda.taxonomy import (
+    PTC_LABELS,
+    PTC_TO_2023,
+    S2023_LABELS,
+    S2023_TO_PTC,
+    explain,
+)
+from spinlens.document import Document, Span
+from spinlens.errors import ConfigError
+
+LABELLING = {"Name_Calling,Labeling", "Loaded_Language"}
+SEED_PHRASES = ("Zionist dictator", "Zionist based ISIS newspaper", "Israeli-backed", "US regime")
+
+
+def _flagged(doc: Document, spans: tuple[Span, ...], phrase: str, labels: set[str]) -> bool:
+    start = doc.text.index(phrase)
+    end = start + len(phrase)
+    return any(
+        s.label in labels
+        and s.start < end
+        and start < s.end
+        # the span must cover most of the phrase, not brush one edge of it
+        and min(s.end, end) - max(s.start, start) >= 0.6 * len(phrase)
+        for s in spans
+    )
+
+
+@pytest.fixture(scope="module")
+def seed_result() -> tuple[Document, tuple[Span, ...]]:
+    from tests.conftest import SEED
+
+    doc = Document.from_text(SEED.read_text(encoding="utf-8"))
+    analyzer = create("propaganda")
+    analyzer.initialize()
+    return doc, analyzer.analyze(doc, {}).spans
+
+
+@pytest.mark.parametrize("phrase", SEED_PHRASES)
+def test_seed_manipulations_are_flagged(
+    seed_result: tuple[Document, tuple[Span, ...]], phrase: str
+) -> None:
+    doc, spans = seed_result
+    assert _flagged(doc, spans, phrase, LABELLING), phrase
+
+
+def test_spans_index_the_text_and_carry_the_contract(
+    seed_result: tuple[Document, tuple[Span, ...]],
+) -> None:
+    doc, spans = seed_result
+    assert spans
+    for s in spans:
+        assert 0 <= s.start < s.end <= len(doc.text)
+        assert doc.text[s.start : s.end].strip()
+        assert s.label in PTC_LABELS and s.attrs["technique"] == s.label
+        assert s.attrs["taxonomy"] == "ptc2020" and s.attrs["source"] in {"model", "lexicon"}
+        assert 0.0 <= s.score <= 1.0 and s.explanation
+
+
+def test_semeval2023_taxonomy_relabels(seed_text: str) -> None:
+    doc = Document.from_text(seed_text)
+    result = create("propaganda", {"taxonomy": "semeval2023"}).analyze(doc, {})
+    assert result.data["taxonomy"] == "semeval2023"
+    assert {s.label for s in result.spans} <= set(S2023_LABELS)
+    assert _flagged(doc, result.spans, "Zionist dictator", {"Name_Calling-Labeling"})
+    assert sum(result.data["counts"].values()) == len(result.spans)
+
+
+def test_bad_options_are_config_errors() -> None:
+    with pytest.raises(ConfigError, match="taxonomy"):
+        create("propaganda", {"taxonomy": "ptc2019"})
+    with pytest.raises(ConfigError, match="threshold"):
+        create("propaganda", {"threshold": 1.5})
+
+
+def test_runs_without_network(seed_text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the propaganda analyzer tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    result = PropagandaAnalyzer().analyze(Document.from_text(seed_text), {})
+    assert result.spans
+
+
+def test_lexicon_only_when_model_is_absent(seed_text: str, tmp_path: Path) -> None:
+    analyzer = PropagandaAnalyzer(model_dir=str(tmp_path))
+    result = analyzer.analyze(Document.from_text(seed_text), {})
+    assert result.warnings and all(s.attrs["source"] == "lexicon" for s in result.spans)
+    assert {s.label for s in result.spans} <= LABELLING
+
+
+def test_empty_and_plain_text() -> None:
+    analyzer = PropagandaAnalyzer()
+    assert PropagandaAnalyzer().analyze(Document.from_text("ok"), {}).data["density"] >= 0
+    plain = Document.from_text("The meeting is on Tuesday at 10 am in room 4.")
+    assert all(s.score <= 1.0 for s in analyzer.analyze(plain, {}).spans)
+
+
+def test_mapping_is_total_and_consistent() -> None:
+    assert set(PTC_TO_2023) == set(PTC_LABELS) and set(PTC_TO_2023.values()) <= set(S2023_LABELS)
+    assert set(S2023_TO_PTC) == set(S2023_LABELS)
+    assert {v for v in S2023_TO_PTC.values() if v} <= set(PTC_LABELS)
+    for label in (*PTC_LABELS, *S2023_LABELS):
+        assert explain(label) != explain("unknown")

@@ -1,0 +1,51 @@
+"""Windowing, stitching and decoding: the glue between the model and character offsets."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from spinlens.analyzers.propaganda import windows as W
+from spinlens.analyzers.propaganda.decode import spans_from_probs
+
+
+@given(st.integers(min_value=0, max_value=3000))
+def test_windows_cover_every_token_within_size(n: int) -> None:
+    ranges = W.windows(n)
+    covered = np.zeros(n, dtype=bool)
+    for a, b in ranges:
+        assert 0 <= a < b <= n and b - a <= W.WINDOW - 2
+        covered[a:b] = True
+    assert covered.all()
+
+
+def test_stitch_averages_overlaps() -> None:
+    ranges = [(0, 3), (2, 5)]
+    probs = np.zeros((2, 5, 1), dtype=np.float32)
+    probs[0, 1:4, 0] = 1.0  # window 0 says 1 for tokens 0..2
+    probs[1, 1:4, 0] = 0.0  # window 1 says 0 for tokens 2..4
+    out = W.stitch(probs, ranges, 5)[:, 0]
+    assert out.tolist() == [1.0, 1.0, 0.5, 0.0, 0.0]
+
+
+def test_batch_inputs_wraps_with_cls_sep_and_masks_padding() -> None:
+    ids = np.arange(10, 20)
+    x, m = W.batch_inputs(ids, [(0, 4), (4, 6)], cls_id=101, sep_id=102)
+    assert x[0].tolist() == [101, 10, 11, 12, 13, 102]
+    assert x[1].tolist()[:4] == [101, 14, 15, 102] and m[1].tolist() == [1, 1, 1, 1, 0, 0]
+
+
+def test_token_labels_mark_overlapping_tokens() -> None:
+    offsets = np.array([[0, 3], [4, 8], [9, 12]])
+    y = W.token_labels(offsets, [(5, 6, 1)], 2)
+    assert y[:, 1].tolist() == [0, 1, 0] and y[:, 0].sum() == 0
+
+
+def test_decode_joins_single_token_dips_and_maps_offsets() -> None:
+    text = "they are evil and vile liars today"
+    offsets = np.array([[0, 4], [5, 8], [9, 13], [14, 17], [18, 22], [23, 28], [29, 34]])
+    probs = np.array([0.1, 0.1, 0.9, 0.2, 0.8, 0.7, 0.1], dtype=np.float32)
+    spans = spans_from_probs(offsets, probs, 0.5)
+    assert [(text[a:b]) for a, b, _ in spans] == ["evil and vile liars"]
+    assert spans_from_probs(offsets, probs, 0.5, max_gap=0)[0][:2] == (9, 13)
