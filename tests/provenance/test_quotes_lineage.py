@@ -8,8 +8,9 @@ from pathlib import Path
 from spinlens.provenance.lineage import Version, lineage_of
 from spinlens.provenance.shingles import shingle_set
 from spinlens.provenance.trace import trace
+from tests.conftest import SEED
 from tests.core.cli_runner import run_cli
-from tests.provenance.helpers import distractors, store_with
+from tests.provenance.helpers import distractors, store_with, wire_record
 
 SOURCE = (
     "The harbour reopened on Friday after a week of repairs to the main pier.\n"
@@ -100,3 +101,24 @@ def test_trace_schema_and_errors(tmp_path: Path) -> None:
     assert missing.exit_code == 3 and "no provenance index" in missing.stderr
     bad = run_cli("trace", str(article), "--format", "pdf", "--index", str(tmp_path / "x"))
     assert bad.exit_code == 5
+
+
+def test_trace_lineage_of_the_seed(tmp_path: Path) -> None:
+    wire = wire_record()
+    repost = {
+        **wire,
+        "id": "repost",
+        "date": "2020-01-10",
+        "text": wire["text"].replace("The US is refusing", "The US regime is refusing"),
+    }
+    corpus = tmp_path / "versions.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in (wire, repost)) + "\n", encoding="utf-8")
+    db = tmp_path / "i.sqlite"
+    assert run_cli("index", "add", str(corpus), "--index", str(db), "-q").exit_code == 0
+    run = run_cli("trace", str(SEED), "--index", str(db), "--format", "json", "--lineage")
+    lineage = json.loads(run.stdout)["lineage"]
+    assert lineage["order"][0] == "wire-isis-soleimani"
+    assert lineage["order"][-1] == "seed-article"
+    edges = {(e["parent"], e["child"]): e["changes"] for e in lineage["edges"]}
+    assert edges[("wire-isis-soleimani", "repost")] == {"loaded_wording": 1}
+    assert edges[("repost", "seed-article")]["quote_added"] == 1

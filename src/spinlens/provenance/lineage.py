@@ -1,13 +1,14 @@
 """Order several versions of one story into a derivation graph: who copied whom, what changed.
 
-Dates order the versions when every version has one. Otherwise containment does: copies mostly
-add to what they take, so the original is the version most contained in the others. Each
+Two versions are ordered by their dates when both have one, otherwise by containment: copies
+mostly add to what they take, so the earlier version is the one more contained in the other. Each
 version's parent is the most similar version before it; each edge carries the typed diff counts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cmp_to_key
 from typing import Any
 
 from spinlens.provenance.candidates import find_sources, overlap
@@ -26,16 +27,21 @@ class Version:
     shingles: frozenset[int]
 
 
+def _before(x: Version, y: Version) -> int:
+    """-1 when x came first: by date when both have one, else by containment (a copy adds to
+    what it takes, so the earlier version is the one more contained in the other)."""
+    if x.date and y.date and x.date != y.date:
+        return -1 if x.date < y.date else 1
+    x_in_y, y_in_x, _, _ = overlap(set(x.shingles), set(y.shingles))
+    if x_in_y != y_in_x:
+        return -1 if x_in_y > y_in_x else 1
+    return -1 if x.id < y.id else 1
+
+
 def order_versions(versions: list[Version]) -> tuple[list[Version], bool]:
-    """Versions oldest first, and whether dates decided the order."""
-    if all(v.date for v in versions):
-        return sorted(versions, key=lambda v: (v.date or "", v.id)), True
-
-    def rootness(v: Version) -> float:
-        others = [overlap(set(v.shingles), set(o.shingles))[0] for o in versions if o is not v]
-        return sum(others) / len(others) if others else 0.0
-
-    return sorted(versions, key=lambda v: (-rootness(v), v.id)), False
+    """Versions oldest first, and whether dates alone decided the order."""
+    dated = all(v.date for v in versions)
+    return sorted(versions, key=cmp_to_key(_before)), dated
 
 
 def lineage_of(versions: list[Version]) -> dict[str, Any]:
