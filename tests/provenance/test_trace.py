@@ -108,3 +108,15 @@ def test_changes_of_each_word_level_type(tmp_path: Path) -> None:
     assert kinds[("sham", "")] == "loaded_wording"
     assert kinds[("Bergen", "Oslo")] == "entity_changed"
     store.close()
+
+
+def test_propaganda_spans_mark_loaded_wording(tmp_path: Path) -> None:
+    source = "The minister visited the flooded villages on Tuesday and promised new dams."
+    article = "The minister visited the flooded villages on Tuesday and promised grand new dams."
+    store = store_with(tmp_path / "i.sqlite", {"src": source})
+    plain = trace(store, article, check_quotes=False)["mutations"]
+    assert [m["type"] for m in plain] == ["inserted_text"]  # "grand" is not in the lexicon
+    start = article.index("grand")
+    marked = trace(store, article, check_quotes=False, loaded_spans=[(start, start + 5)])
+    assert [m["type"] for m in marked["mutations"]] == ["loaded_wording"]
+    store.close()

@@ -85,6 +85,15 @@ def _touches(ranges: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in ranges)
 
 
+def _mostly_in(ranges: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """At least half of [start, end) lies in the ranges (e.g. propaganda loaded-language spans):
+    the changed words are themselves the loaded ones, not just near them."""
+    if end <= start:
+        return False
+    inside = sum(max(0, min(e, end) - max(s, start)) for s, e in ranges)
+    return inside * 2 >= end - start
+
+
 def _covers_quote(ranges: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     """Most of some quote lies inside [start, end) (quote marks and final stops may not)."""
     return any(min(e, end) - max(s, start) >= 0.8 * (e - s) for s, e in ranges if e > s)
@@ -118,7 +127,7 @@ def classify(
         tags.append("quote_altered")
     if change.op == "inserted" and _states_something(a_txt, change.level):
         tags.append("new_claim")
-    loaded = _loaded_change(a_txt, s_txt) or _touches(loaded_spans, change.start, change.end)
+    loaded = _loaded_change(a_txt, s_txt) or _mostly_in(loaded_spans, change.start, change.end)
     if loaded and max(_count_words(a_txt), _count_words(s_txt)) <= SMALL_CHANGE_WORDS:
         tags.append("loaded_wording")  # a label slipped into a phrase: the label is the point
     if _touches(marks.speakers, change.start, change.end) or _touches(
