@@ -83,7 +83,8 @@ def find_sources(
     ranked = by_print.most_common(MAX_CANDIDATES)
     floor = ranked[0][1] * MIN_HIT_SHARE if ranked else 0
     pool = [pk for pk, hits in ranked if hits >= floor]
-    pool += [pk for pk in by_band if pk not in set(pool)]
+    pooled = set(pool)
+    pool += [pk for pk in by_band if pk not in pooled]
     own = store.pk_of_hash(content_hash(text)) if exclude_self else None
     matches = []
     for doc in store.fetch(pk for pk in pool if pk != own):
