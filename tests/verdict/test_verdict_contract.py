@@ -85,4 +85,4 @@ def test_two_kinds_of_evidence_reach_unreliable() -> None:
 def test_non_english_gets_no_style_reasons() -> None:
     doc = Document.from_text("El ministro dijo el lunes que el paro bajó. " * 10, language="es")
     data = VerdictAnalyzer().analyze(doc, {}).data
-    assert data["reasons"] == [] and data["label"] == "reliable"
+    assert data["reasons"] == [] and data["label"] == "insufficient evidence"

@@ -94,8 +94,8 @@ class VerdictAnalyzer(BaseAnalyzer):
 
 def _label(score: float, ranked: list[reasons.Draft], words: int, limits: Mapping[str, Any]) -> str:
     strong = any(d.weight >= STRONG for d in ranked)
-    if words < limits["min_words"] and not strong:
-        return "insufficient evidence"
+    if not ranked or (words < limits["min_words"] and not strong):
+        return "insufficient evidence"  # nothing either way, or too little text to judge
     if score >= limits["unreliable"]:
         return "unreliable"
     if score >= limits["mixed"]:
