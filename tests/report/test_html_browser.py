@@ -22,6 +22,9 @@ var badge = document.querySelector('#verdict .badge');
 var highlighted = marks.filter(function (m) {
   return shown(m) && getComputedStyle(m).backgroundColor !== 'rgba(0, 0, 0, 0)';
 }).map(function (m) { return m.textContent; });
+marks[0].focus();
+var focusNote = document.getElementById('focus-note').textContent;
+var focused = document.activeElement === marks[0] && focusNote === marks[0].title;
 function off(m) { return getComputedStyle(m).boxShadow === 'none'; }
 var quotes = document.querySelector('.legend input[data-analyzer="quotes"]');
 quotes.click();
@@ -35,6 +38,7 @@ return {
   verdictBox: document.querySelector('#verdict').getBoundingClientRect().top,
   articleBox: document.querySelector('#article').getBoundingClientRect().top,
   highlighted: highlighted,
+  focused: focused,
   quotesHidden: quotesHidden,
   allHidden: allHidden
 };
@@ -55,6 +59,7 @@ def test_seed_report_in_chromium(tmp_path: Path) -> None:
     highlighted = " ".join(seen["highlighted"])
     assert "oppressing the Iranian people" in highlighted
     assert "Israeli-backed" in highlighted
+    assert seen["focused"], "a highlight takes keyboard focus and its explanation is announced"
     assert seen["quotesHidden"], "unticking quotes hides its highlights and only them"
     assert seen["allHidden"], "unticking every analyzer hides every highlight"
 
