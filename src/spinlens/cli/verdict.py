@@ -26,6 +26,7 @@ from spinlens.models.runtime import model_dir
 
 DEFAULT_DATA = Path("../shared/data")
 L2 = 10.0
+SHORT = {HORNE: "Horne 2017", AMT: "FakeNewsAMT"}
 
 
 def _progress(name: str) -> Callable[[Iterable[str]], Iterable[str]]:
@@ -53,7 +54,8 @@ def _print(results: list[CrossResult]) -> None:
     for column in ("trained on", "tested on", "n", "ROC-AUC", "accuracy"):
         table.add_column(column)
     for r in results:
-        table.add_row(r.train, r.test, str(r.n_test), f"{r.auc:.3f}", f"{r.accuracy:.3f}")
+        train, test = SHORT.get(r.train, r.train), SHORT.get(r.test, r.test)
+        table.add_row(train, test, str(r.n_test), f"{r.auc:.3f}", f"{r.accuracy:.3f}")
     Console().print(table)
 
 
