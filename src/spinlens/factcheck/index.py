@@ -21,20 +21,41 @@ import numpy.typing as npt
 from spinlens.factcheck.store import FactCheck, FactCheckStore
 from spinlens.models.encoder import encode
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 _URL = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)\S+", re.I)
 # The signature a pasted tweet ends with: "— Name (@handle) January 6, 2020".
-_SIGNATURE = re.compile(r"\s*[—–-]+\s*[^—–]{0,80}\(@\w+\)\s*[A-Z][a-z]+ \d{1,2}, \d{4}\s*$")
+_SIGNATURE = re.compile(
+    r"\s*[—–-]+\s*(?P<name>[^—–]{0,80}?)\s*\(@\w+\)\s*[A-Z][a-z]+ \d{1,2}, \d{4}\s*$"
+)
+_KEY = re.compile(r"[^a-z0-9]+")
 _SPACE = re.compile(r"\s+")
 
 Matrix = npt.NDArray[np.float32]
 
 
 def clean_query(text: str) -> str:
-    """Drop links, hashtag signs and a tweet's signature line; the claim is what is left."""
-    text = _SIGNATURE.sub("", text)
+    """Drop links, hashtag signs and a tweet's date and handle; keep who said it."""
+    text = _SIGNATURE.sub(lambda m: f" ({m['name']})" if m["name"] else "", text)
     text = _URL.sub(" ", text).replace("#", " ")
     return _SPACE.sub(" ", text).strip()
+
+
+def claim_key(text: str) -> str:
+    """Claims equal under this key (case, quotes, punctuation) are one claim to the index."""
+    return _KEY.sub(" ", text.lower()).strip()
+
+
+def unique_claims(records: Sequence[FactCheck]) -> list[FactCheck]:
+    """The first imported record of each claim: duplicates (e.g. the same Snopes claim with
+    other quote marks) would otherwise take two places in a top 5."""
+    seen: set[str] = set()
+    out = []
+    for record in records:
+        key = claim_key(record.claim)
+        if key not in seen:
+            seen.add(key)
+            out.append(record)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -118,11 +139,11 @@ def index_folder(db: Path) -> Path:
 
 
 def open_index(store: FactCheckStore) -> FactCheckIndex:
-    """The store's index, rebuilt and saved when missing or stale."""
+    """The store's index (one entry per distinct claim), rebuilt and saved when stale."""
     folder = index_folder(store.path)
     index = FactCheckIndex.load(folder)
     generation = store.generation()
     if index is None or index.generation != generation:
-        index = FactCheckIndex.build(store.all(), generation)
+        index = FactCheckIndex.build(unique_claims(store.all()), generation)
         index.save(folder)
     return index

@@ -1,0 +1,112 @@
+"""Claims throughput and fact-check matching latency.
+
+    python bench/claims.py [--data ../shared/data] [--articles 100] [--filler 100000]
+
+1. The claims analyzer alone over PTC news articles (documents/second, sentences/second),
+   without a fact-check database and with the 10,389 CheckThat! 2020 verified claims.
+2. Matching latency per claim (p50, p95) against the verified claims plus synthetic filler up
+   to ``--filler`` fact-checks (filler: shuffled words of real claims, random unit vectors;
+   fine for timing, not for quality), queried with the 2020 dev tweets one at a time.
+Figures, not assertions. Set SPINLENS_THREADS to pin onnxruntime threads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from spinlens.analyzers.claims import ClaimsAnalyzer
+from spinlens.config import Paths, Settings
+from spinlens.document import Document
+from spinlens.eval.claims import CT2020_T2, read_queries
+from spinlens.factcheck.importers import read_checkthat2020
+from spinlens.factcheck.index import FactCheckIndex
+from spinlens.factcheck.match import Matcher
+from spinlens.factcheck.store import FactCheck, FactCheckStore
+from spinlens.models.encoder import DIM, encode
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def articles(data: Path, n: int) -> list[Document]:
+    folder = data / "ptc-semeval2020-task11"
+    files = sorted((folder / "dev-articles").glob("article*.txt"))
+    files += sorted((folder / "train-articles").glob("article*.txt"))
+    return [Document.from_text(f.read_text(encoding="utf-8")) for f in files[:n]]
+
+
+def analyzer_speed(docs: list[Document], settings: Settings | None, label: str) -> None:
+    analyzer = ClaimsAnalyzer(settings=settings)
+    analyzer.initialize()
+    analyzer.analyze(docs[0], {})  # warm-up
+    sentences = sum(len(d.sentences) for d in docs)
+    began = time.perf_counter()
+    found = sum(len(analyzer.analyze(d, {}).spans) for d in docs)
+    took = time.perf_counter() - began
+    print(
+        f"claims analyzer {label}: {len(docs)} articles, {sentences} sentences, {found} claims "
+        f"in {took:.2f} s = {len(docs) / took:.1f} articles/s, {sentences / took:.0f} sentences/s"
+    )
+
+
+def matching_latency(data: Path, total: int, db: Path) -> None:
+    store = FactCheckStore(db)
+    real = list(read_checkthat2020(data / CT2020_T2 / "verified_claims.docs.tsv"))
+    rng = random.Random(7)
+    words = [w for r in real for w in r.claim.split()]
+    filler = [
+        FactCheck(id=f"filler-{i}", claim=" ".join(rng.choices(words, k=rng.randint(8, 25))))
+        for i in range(max(0, total - len(real)))
+    ]
+    store.upsert(real + filler)
+    records = store.all()
+    began = time.perf_counter()
+    vectors = np.random.default_rng(7).normal(size=(len(records), DIM)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    real_rows = [i for i, r in enumerate(records) if not r.id.startswith("filler-")]
+    vectors[real_rows] = encode([records[i].claim for i in real_rows])
+    index = FactCheckIndex.build(records, store.generation(), vectors)
+    print(f"index of {len(records)} fact-checks built in {time.perf_counter() - began:.1f} s")
+    matcher = Matcher(store, index=index)
+    queries = [t for _, t in read_queries(data / CT2020_T2 / "dev" / "tweets.queries.tsv")]
+    matcher.match(queries[:3], top=5)
+    times = []
+    for query in queries:
+        t0 = time.perf_counter()
+        matcher.match([query], top=5)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    p95 = times[int(0.95 * (len(times) - 1))]
+    print(
+        f"matching {len(queries)} claims one at a time against {len(records)} fact-checks: "
+        f"p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms"
+    )
+    store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--articles", type=int, default=100)
+    parser.add_argument("--filler", type=int, default=100_000)
+    args = parser.parse_args()
+    print(f"cpu cores: {os.cpu_count()}, SPINLENS_THREADS={os.environ.get('SPINLENS_THREADS', '')}")
+    docs = articles(args.data, args.articles)
+    analyzer_speed(docs, None, "(no fact-check db)")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "fc.sqlite"
+        with FactCheckStore(db) as store:
+            store.upsert(read_checkthat2020(args.data / CT2020_T2 / "verified_claims.docs.tsv"))
+        analyzer_speed(docs, Settings(paths=Paths(factcheck_db=db)), "(10k fact-checks)")
+        matching_latency(args.data, args.filler, Path(tmp) / "big.sqlite")
+
+
+if __name__ == "__main__":
+    main()

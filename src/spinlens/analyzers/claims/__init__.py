@@ -1,0 +1,134 @@
+"""Claims: which sentences state checkable facts, what kind, about whom, and checked already?
+
+Every sentence gets a calibrated check-worthiness probability; those at or above
+``threshold`` become ``claim`` spans typed by :mod:`.kinds`. When the fact-check database
+(``paths.factcheck_db``) exists, each claim lists its best matches whose reranker probability
+is at least ``match_threshold`` and whose embedding cosine is at least ``match_min_cosine``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+from spinlens.analyzers.base import BaseAnalyzer, Result, register
+from spinlens.analyzers.claims.kinds import claim_type, entities
+from spinlens.analyzers.claims.model import MODEL, CheckworthyModel, shipped_model
+from spinlens.config import Settings
+from spinlens.document import Document, Span
+from spinlens.errors import ConfigError
+from spinlens.factcheck.match import Match, Matcher
+from spinlens.factcheck.store import FactCheckStore
+
+MAX_SENTENCE_CHARS = 2000
+MAX_SENTENCES = 2000
+
+
+@register
+class ClaimsAnalyzer(BaseAnalyzer):
+    """Check-worthy sentences, typed, with entities and prior fact-checks."""
+
+    name: ClassVar[str] = "claims"
+    version: ClassVar[str] = "1.0"
+    description: ClassVar[str] = "check-worthy claims, typed, matched to existing fact-checks"
+    languages: ClassVar[frozenset[str] | None] = frozenset({"en"})
+    wants_settings: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        threshold: float = 0.5,
+        match_threshold: float = 0.5,
+        max_matches: int = 3,
+        match_min_cosine: float = 0.55,
+        settings: Settings | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        if not 0.0 <= threshold <= 1.0 or not 0.0 <= match_threshold <= 1.0:
+            raise ConfigError("claims: threshold and match_threshold must be within [0, 1]")
+        self.threshold = float(threshold)
+        self.match_threshold = float(match_threshold)
+        self.max_matches = int(max_matches)
+        self.match_min_cosine = float(match_min_cosine)
+        self.db: Path | None = settings.paths.factcheck_db if settings else None
+        self.model: CheckworthyModel | None = None
+        self.matcher: Matcher | None = None
+
+    def initialize(self) -> None:
+        self.model = shipped_model()
+        if self.db is not None and self.db.is_file():
+            self.matcher = Matcher(FactCheckStore(self.db, create=False))
+
+    def analyze(self, doc: Document, context: Mapping[str, Result]) -> Result:
+        if self.model is None:
+            self.initialize()
+        assert self.model is not None
+        sentences = [s for s in doc.sentences if doc.text_of(s).strip()][:MAX_SENTENCES]
+        texts = [doc.text_of(s)[:MAX_SENTENCE_CHARS] for s in sentences]
+        scores = self.model.predict(texts).tolist() if texts else []
+        chosen = [i for i, p in enumerate(scores) if p >= self.threshold]
+        matches = self._matches([texts[i] for i in chosen])
+        spans = [
+            self._span(doc, sentences[i], texts[i], scores[i], found)
+            for i, found in zip(chosen, matches, strict=True)
+        ]
+        return Result(
+            spans=tuple(spans),
+            data={
+                "sentences": [
+                    {"start": s.start, "end": s.end, "score": round(p, 4)}
+                    for s, p in zip(sentences, scores, strict=True)
+                ],
+                "matched_false": sum(
+                    1 for found in matches if any(m.record.rating == "false" for m in found)
+                ),
+                "threshold": self.threshold,
+                "factcheck_db": bool(self.matcher),
+            },
+            model=f"{MODEL}-v{self.version}",
+        )
+
+    def _matches(self, texts: list[str]) -> list[list[Match]]:
+        if self.matcher is None or not texts:
+            return [[] for _ in texts]
+        return self.matcher.match(
+            texts,
+            top=self.max_matches,
+            threshold=self.match_threshold,
+            min_cosine=self.match_min_cosine,
+        )
+
+    def _span(
+        self, doc: Document, sentence: Span, text: str, score: float, found: list[Match]
+    ) -> Span:
+        kind = claim_type(text)
+        named = entities(text)
+        attrs: dict[str, Any] = {
+            "type": kind,
+            "entities": named,
+            "matches": [_match_record(m) for m in found],
+        }
+        explanation = f"Check-worthy {kind} claim (p={score:.2f})"
+        if named:
+            explanation += f" about {', '.join(named[:3])}"
+        if found:
+            best = found[0].record
+            explanation += (
+                f". Already fact-checked by {best.publisher or 'a fact-checker'}: "
+                f"{best.verdict or best.rating}"
+            )
+        return doc.span(sentence.start, sentence.end, "claim", score, explanation + ".", attrs)
+
+
+def _match_record(match: Match) -> dict[str, Any]:
+    r = match.record
+    return {
+        "claim_id": r.id,
+        "claim": r.claim,
+        "verdict": r.verdict,
+        "rating": r.rating,
+        "url": r.url,
+        "publisher": r.publisher,
+        "score": round(match.score, 4),
+    }

@@ -1,0 +1,217 @@
+"""``spinlens claims rank``, ``spinlens factcheck import|match``, ``spinlens eval|train claims``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import track
+
+from spinlens.cli.app import State, app, command, eval_app, train_app
+from spinlens.errors import ConfigError, MissingDependencyError
+
+claims_app = typer.Typer(help="Check-worthiness of sentences.", no_args_is_help=True)
+factcheck_app = typer.Typer(
+    help="The fact-check database: import fact-checks, match claims against them.",
+    no_args_is_help=True,
+)
+app.add_typer(claims_app, name="claims")
+app.add_typer(factcheck_app, name="factcheck")
+
+T = TypeVar("T")
+BATCH = 256
+
+
+class ImportFormat(StrEnum):
+    claimreview = "claimreview"
+    checkthat2020 = "checkthat2020"
+    csv = "csv"
+
+
+class MatchFormat(StrEnum):
+    trec = "trec"
+    json = "json"
+
+
+def _progress(items: Sequence[T], label: str) -> Iterable[T]:
+    """A progress bar on stderr for long inputs (none for a handful of items)."""
+    if len(items) < 2 * BATCH:
+        return items
+    return track(items, description=label, console=Console(stderr=True), transient=True)
+
+
+def _chunks(items: Sequence[T], size: int = BATCH) -> list[Sequence[T]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _db(db: Path | None) -> Path:
+    return db or State.settings().paths.factcheck_db
+
+
+@command("rank", parent=claims_app)
+def rank(
+    file: Path = typer.Argument(
+        ..., help="CheckThat! 2019 (line, speaker, text[, label]) or 2024 (header) TSV."
+    ),
+) -> None:
+    """Print 'id<TAB>score' per sentence, in input order; score >= 0.5 means check-worthy."""
+    from spinlens.analyzers.claims.formats import read_sentences
+    from spinlens.analyzers.claims.model import shipped_model
+
+    sentences = read_sentences(file)
+    model = shipped_model()
+    out = sys.stdout
+    for chunk in _progress(_chunks(sentences), "scoring"):
+        scores = model.predict([s.text for s in chunk])
+        out.writelines(f"{s.id}\t{p:.6f}\n" for s, p in zip(chunk, scores, strict=True))
+
+
+@command("import", parent=factcheck_app)
+def import_(
+    file: Path = typer.Argument(..., help="File of fact-checks to import."),
+    format_: ImportFormat = typer.Option(
+        ..., "--format", "-f", help="claimreview (JSON-LD or API export), checkthat2020 or csv."
+    ),
+    db: Path | None = typer.Option(
+        None, "--db", help="SQLite database (default: paths.factcheck_db)."
+    ),
+) -> None:
+    """Add fact-checks to the database; re-importing updates rows, never duplicates them."""
+    from spinlens.factcheck.importers import IMPORTERS
+    from spinlens.factcheck.index import open_index
+    from spinlens.factcheck.store import FactCheckStore
+
+    path = _db(db)
+    records = list(IMPORTERS[format_.value](file))
+    with FactCheckStore(path) as store:
+        written = store.upsert(records)
+        typer.echo(
+            f"imported {written} fact-checks into {path} ({store.count()} in total)", err=True
+        )
+        with Console(stderr=True).status("indexing (BM25 + embeddings)"):
+            open_index(store)
+
+
+@command("match", parent=factcheck_app)
+def match(
+    file: Path = typer.Argument(..., help="Queries, one 'id<TAB>text' per line (header ok)."),
+    top: int = typer.Option(5, "--top", min=1, max=100, help="Matches per query."),
+    format_: MatchFormat = typer.Option(
+        MatchFormat.trec, "--format", "-f", help="trec: 'qid Q0 claim_id rank score spinlens'."
+    ),
+    db: Path | None = typer.Option(
+        None, "--db", help="SQLite database (default: paths.factcheck_db)."
+    ),
+) -> None:
+    """Find already fact-checked claims for each query (BM25 + embeddings + reranker)."""
+    from spinlens.factcheck.match import Matcher
+    from spinlens.factcheck.queries import parse_queries
+    from spinlens.factcheck.store import FactCheckStore
+
+    try:
+        raw = file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"query file not found: {file}") from None
+    queries = parse_queries(raw, str(file))
+    with FactCheckStore(_db(db), create=False) as store:
+        matcher = Matcher(store)
+        for chunk in _progress(_chunks(queries, 64), "matching"):
+            found = matcher.match([t for _, t in chunk], top=top)
+            for (qid, _), matches in zip(chunk, found, strict=True):
+                sys.stdout.writelines(_format(qid, matches, format_))
+
+
+def _format(qid: str, matches: Sequence[object], format_: MatchFormat) -> Iterator[str]:
+    from spinlens.factcheck.match import Match
+
+    for m in matches:
+        assert isinstance(m, Match)
+        if format_ is MatchFormat.trec:
+            yield f"{qid}\tQ0\t{m.record.id}\t{m.rank}\t{m.score:.6f}\tspinlens\n"
+        else:
+            r = m.record
+            row = {
+                "qid": qid,
+                "rank": m.rank,
+                "score": round(m.score, 6),
+                "claim_id": r.id,
+                "claim": r.claim,
+                "verdict": r.verdict,
+                "rating": r.rating,
+                "publisher": r.publisher,
+                "url": r.url,
+            }
+            yield json.dumps(row, ensure_ascii=False) + "\n"
+
+
+@command("claims", parent=eval_app)
+def eval_claims(
+    data: Path = typer.Option(Path("../shared/data"), "--data", help="Folder of the datasets."),
+) -> None:
+    """Print check-worthiness MAP, P@10, F1 (2019 held-out, 2024 dev, dev-test) and
+    fact-check MAP@1/@5 on CheckThat! 2020 task 2 dev."""
+    import tempfile
+
+    from spinlens.analyzers.claims.model import shipped_model
+    from spinlens.eval.claims import (
+        CT2020_T2,
+        evaluate_checkworthy,
+        map_at,
+        read_qrels,
+        read_queries,
+    )
+    from spinlens.factcheck.importers import read_checkthat2020
+    from spinlens.factcheck.match import Matcher
+    from spinlens.factcheck.store import FactCheckStore
+
+    model = shipped_model()
+    typer.echo("check-worthiness (threshold 0.5)")
+    for figures in evaluate_checkworthy(data, lambda texts: model.predict(texts).tolist()):
+        typer.echo("  " + figures.line())
+    folder = data / CT2020_T2
+    queries = read_queries(folder / "dev" / "tweets.queries.tsv")
+    qrels = read_qrels(folder / "dev" / "tweet-vclaim-pairs.qrels")
+    with tempfile.TemporaryDirectory() as tmp, FactCheckStore(Path(tmp) / "fc.sqlite") as store:
+        store.upsert(read_checkthat2020(folder / "verified_claims.docs.tsv"))
+        with Console(stderr=True).status("indexing 10k verified claims"):
+            matcher = Matcher(store)
+        ranked = matcher.rank([t for _, t in queries], top=5)
+    run = {
+        qid: [c.claim_id for c in cands] for (qid, _), cands in zip(queries, ranked, strict=True)
+    }
+    typer.echo(f"fact-check matching, 2020 task 2 dev ({len(queries)} queries)")
+    typer.echo(f"  MAP@1={map_at(run, qrels, 1):.4f}  MAP@5={map_at(run, qrels, 5):.4f}")
+
+
+@command("claims", parent=train_app)
+def train_claims(
+    data: Path = typer.Option(Path("../shared/data"), "--data", help="Folder of the datasets."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Where to write the models (default: the package's model folder)."
+    ),
+    cache: Path | None = typer.Option(
+        Path(".cache/spinlens-claims"), "--cache", help="Embedding cache folder."
+    ),
+    with_2019: bool = typer.Option(
+        False, "--with-2019/--no-2019", help="Also train on the non-held-out 2019 transcripts."
+    ),
+) -> None:
+    """Train the check-worthiness model and the fact-check reranker (minutes on CPU)."""
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        raise MissingDependencyError(
+            "training needs the 'train' extra: pip install 'spinlens[train]'"
+        ) from None
+    from spinlens.train import claims, claims_reranker
+
+    models = Path(__file__).resolve().parents[1] / "models" / "data"
+    for line in claims.run(data, (out or models) / "checkworthy", cache, with_2019):
+        typer.echo(line)
+    claims_reranker.run(data, (out or models) / "claim-reranker", cache, log=typer.echo)
