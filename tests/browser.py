@@ -85,7 +85,14 @@ class Browser:
         self, target: Path | str, out: Path, *, width: int = 1280, height: int = 2400
     ) -> Path:
         url = target.as_uri() if isinstance(target, Path) else target
-        self._run(f"--window-size={width},{height}", f"--screenshot={out}", url)
+        # The virtual-time budget makes Chromium wait for layout and scripts before the shot,
+        # which matters on a loaded machine.
+        self._run(
+            f"--window-size={width},{height}",
+            "--virtual-time-budget=5000",
+            f"--screenshot={out}",
+            url,
+        )
         if not out.is_file():
             raise RuntimeError(f"chromium wrote no screenshot at {out}")
         return out

@@ -64,11 +64,8 @@ class VerdictAnalyzer(BaseAnalyzer):
         w = self._weights
         found = signals(doc, context) if doc.language in (None, "en") else []
         contributions = self._model.contributions({s.name: s.value for s in found})
-        style_total = sum(contributions.values()) * w["style_scale"]
-        # Style is capped, and more tightly toward "reliable": dates and figures are easy to fake.
-        cap = w["max_style_logit"] if style_total > 0 else -w["min_style_logit"]
-        scale = min(1.0, cap / abs(style_total)) if style_total else 1.0
-        style_share = {k: v * w["style_scale"] * scale for k, v in contributions.items()}
+        style_share = _capped(contributions, w)
+        style_total = sum(style_share.values())
         findings = [
             *reasons.propaganda(context, w["propaganda_per_technique"]),
             *reasons.provenance(doc, context, w),
@@ -76,7 +73,7 @@ class VerdictAnalyzer(BaseAnalyzer):
             *reasons.sources(context, w["source_weight"]),
         ]
         evidence = sum(d.weight for d in findings)
-        logit = w["prior_logit"] + style_total * scale + evidence
+        logit = w["prior_logit"] + style_total + evidence
         score = _sigmoid(logit)
         drafts = [*reasons.style(doc, found, style_share), *findings]
         ranked = sorted(drafts, key=lambda d: d.weight, reverse=True)
@@ -87,9 +84,24 @@ class VerdictAnalyzer(BaseAnalyzer):
             "score": round(score, 4),
             "label": label,
             "reasons": refs,
-            "explanation": _explain(logit, style_total * scale, evidence, w["prior_logit"]),
+            "explanation": _explain(logit, style_total, evidence, w["prior_logit"]),
         }
         return Result(spans=tuple(spans), data=data, model=self._model.meta.get("name"))
+
+
+def _capped(contributions: Mapping[str, float], w: Mapping[str, Any]) -> dict[str, float]:
+    """Scale the style signals toward each side to its cap, separately.
+
+    Signals of manipulation may add at most ``max_style_logit``; marks of reporting (dates,
+    figures, officials) may subtract at most ``-min_style_logit``, because they are the easiest
+    to fake (the seed carries them) and must not cancel the evidence of the other side.
+    """
+    scaled = {k: v * w["style_scale"] for k, v in contributions.items()}
+    up = sum(v for v in scaled.values() if v > 0)
+    down = -sum(v for v in scaled.values() if v < 0)
+    factor_up = min(1.0, w["max_style_logit"] / up) if up else 1.0
+    factor_down = min(1.0, -w["min_style_logit"] / down) if down else 1.0
+    return {k: v * (factor_up if v > 0 else factor_down) for k, v in scaled.items()}
 
 
 def _label(score: float, ranked: list[reasons.Draft], words: int, limits: Mapping[str, Any]) -> str:

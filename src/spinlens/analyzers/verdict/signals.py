@@ -119,10 +119,15 @@ def signals(doc: Document, context: Mapping[str, Result]) -> list[Signal]:
             Evidence(s.start, s.end, "quotes", s.label) for s in quotes if s.label in labels
         )
 
+    # Words a propaganda span already covers are its evidence; counting them here too would
+    # count one word twice.
+    techniques = (
+        [(s.start, s.end) for s in context["propaganda"].spans] if "propaganda" in context else []
+    )
     loaded = tuple(
         Evidence(s, e, "verdict", "loaded_word")
         for s, e, _ in lexicon.find(text)
-        if _outside(quoted, s, e)
+        if _outside(quoted, s, e) and _outside(techniques, s, e)
     )
     found: dict[str, tuple[tuple[Evidence, ...], float]] = {
         "loaded_words": (loaded, words / 100),
