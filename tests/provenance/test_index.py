@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from spinlens.provenance.ingest import ingest, iter_inputs, prepare
+from spinlens.provenance.ingest import ingest, prepare
+from spinlens.provenance.inputs import iter_inputs
 from spinlens.provenance.store import Store
 from tests.core.cli_runner import run_cli
 from tests.provenance.helpers import CORPUS, distractors, store_with

@@ -10,7 +10,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from spinlens.cli.app import State, app, command
 from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError
-from spinlens.provenance.ingest import ingest, iter_inputs
+from spinlens.provenance.ingest import ingest
+from spinlens.provenance.inputs import iter_inputs
 from spinlens.provenance.store import Store
 
 index_app = typer.Typer(

@@ -79,7 +79,8 @@ def reuse_command(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write here, not stdout."),
 ) -> None:
     """Find every pair of documents in a corpus where one reuses the other's text."""
-    from spinlens.provenance.ingest import content_hash, iter_inputs
+    from spinlens.provenance.ingest import content_hash
+    from spinlens.provenance.inputs import iter_inputs
     from spinlens.provenance.reuse import ReuseConfig, find_reuse_local, unique_ids
 
     if engine not in ("local", "spark"):

@@ -6,15 +6,12 @@ only; rerunning skips documents whose content hash is already in, so nothing is 
 
 from __future__ import annotations
 
-import csv
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from spinlens.document import Document
-from spinlens.document.loaders import Loaded, document_from_record, iter_documents
-from spinlens.errors import InputError, SpinlensError
+from spinlens.document.loaders import Loaded
 from spinlens.provenance.shingles import band_keys, fingerprints, minhash, shingle_hashes, words
 from spinlens.provenance.store import Entry, Params, Store
 
@@ -61,7 +58,7 @@ def entry_for(doc: Document, params: Params) -> Entry:
         url=doc.url,
         title=doc.title,
         date=doc.date,
-        source=doc.domain,
+        source=doc.meta.get("source") or doc.domain,
     )
 
 
@@ -71,40 +68,6 @@ class IngestStats:
     added: int = 0
     skipped: int = 0  # already in the index (same content)
     errors: list[str] = field(default_factory=list)
-
-
-def iter_inputs(paths: Iterable[str], max_bytes: int) -> Iterator[Loaded]:
-    """Documents from files, directories, JSONL and CSV (CSV is read here; the rest by loaders)."""
-    for raw in paths:
-        path = Path(raw)
-        if path.is_file() and path.suffix.lower() == ".csv":
-            yield from _iter_csv(path, max_bytes)
-        elif path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.name.startswith("."):
-                    continue
-                if child.suffix.lower() == ".csv":
-                    yield from _iter_csv(child, max_bytes)
-                else:
-                    yield from iter_documents([str(child)], max_bytes=max_bytes)
-        else:
-            yield from iter_documents([raw], max_bytes=max_bytes)
-
-
-def _iter_csv(path: Path, max_bytes: int) -> Iterator[Loaded]:
-    csv.field_size_limit(max_bytes)
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            for number, record in enumerate(csv.DictReader(handle), start=2):
-                origin = f"{path}:{number}"
-                try:
-                    doc = document_from_record(record, name=origin, max_bytes=max_bytes)
-                except SpinlensError as exc:
-                    yield Loaded(origin, error=exc)
-                    continue
-                yield Loaded(origin, document=doc)
-    except (OSError, csv.Error, UnicodeDecodeError) as exc:
-        yield Loaded(str(path), error=InputError(f"{path}: cannot read CSV: {exc}"))
 
 
 def ingest(
