@@ -57,7 +57,8 @@ def _lookup(domain: str, *extra: str) -> dict:  # type: ignore[type-arg]
 @pytest.mark.parametrize(
     ("raw", "key"),
     [
-        ("https://www.RT.com/news/123?x=1", "rt.com"),
+        ("https://www.RT.com/news/123?x=1", "rt.com/news/123"),
+        ("https://www.rt.com/", "rt.com"),
         ("m.bbc.co.uk", "bbc.co.uk"),
         ("mobile.twitter.com:443", "twitter.com"),
         ("news.example.co.uk.", "news.example.co.uk"),
@@ -71,6 +72,7 @@ def test_normalize(raw: str, key: str) -> None:
 
 def test_candidates_stop_at_registrable_domain() -> None:
     assert candidates("https://live.news.bbc.co.uk/x") == [
+        "live.news.bbc.co.uk/x",
         "live.news.bbc.co.uk",
         "news.bbc.co.uk",
         "bbc.co.uk",
@@ -185,3 +187,33 @@ def test_analyzer_without_store_or_domain() -> None:
     assert with_url.data["ratings"] == [] and with_url.warnings
     no_url = analyzer.analyze(Document.from_text("x"), {})
     assert no_url.data["domain"] is None and not no_url.warnings
+
+
+PATHS = (
+    "domain,pc1\n"
+    "facebook.com,0.41\n"
+    "facebook.com/news,0.83\n"
+    "facebook.com/junkpage,0.24\n"
+    "m.espn.com,0.57\n"
+    "espn.com,0.85\n"
+    "espn.com,0.10\n"
+    "who.int/en,0.95\n"
+)
+
+
+def test_sections_skins_and_duplicates(tmp_path: Path) -> None:
+    out = _import(_write(tmp_path, "lin.csv", PATHS), "lin2023")
+    assert "imported 5 ratings" in out  # three espn.com rows are one key
+
+    def score(target: str) -> float | None:
+        ratings = _lookup(target)["ratings"]
+        return ratings[0]["score"] if ratings else None
+
+    assert score("https://www.facebook.com/JunkPage/posts/1") == pytest.approx(0.24)
+    assert score("https://facebook.com/somebody") == pytest.approx(0.41)
+    assert score("facebook.com") == pytest.approx(0.41)
+    assert score("https://m.espn.com/nba") == pytest.approx(
+        0.85
+    )  # named row beats skin, first wins
+    assert score("who.int") == pytest.approx(0.95)  # the only section rated answers for the host
+    assert score("https://www.who.int/fr/news") == pytest.approx(0.95)

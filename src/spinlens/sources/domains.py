@@ -1,8 +1,10 @@
 """Domain normalisation: any URL or host a user types maps to the keys the lists use.
 
-Lists rate registrable domains (``bbc.co.uk``) and sometimes hosts on shared platforms
-(``someone.wordpress.com``), so a lookup tries the host itself, then each parent down to the
-registrable domain (eTLD+1 from the Public Suffix List via ``publicsuffixlist``).
+Lists rate registrable domains (``bbc.co.uk``), hosts on shared platforms
+(``someone.wordpress.com``) and sections or pages (``facebook.com/somepage``,
+``c-span.org/wj``), so a key is the host plus up to ``MAX_SEGMENTS`` path segments, and a lookup
+tries the most specific key first: the URL's path prefixes, the host, then each parent down to
+the registrable domain (eTLD+1 from the Public Suffix List via ``publicsuffixlist``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from spinlens.errors import InputError
 
 # Prefixes that name the same site in another skin; stripped before any lookup.
 SKIN_PREFIXES = frozenset({"www", "www1", "www2", "www3", "m", "mobile", "amp", "edition"})
+MAX_SEGMENTS = 2
 
 
 @lru_cache(maxsize=1)
@@ -23,15 +26,22 @@ def _psl() -> PublicSuffixList:
     return PublicSuffixList()
 
 
-def host_of(value: str) -> str:
-    """The lower-cased host of a URL or bare domain, without port, trailing dot or skin prefix."""
+def _split(value: str) -> tuple[str | None, list[str]]:
     raw = value.strip()
     if not raw:
         raise InputError("empty domain")
     try:
-        host = urlsplit(raw if "//" in raw else f"//{raw}").hostname
+        parts = urlsplit(raw if "//" in raw else f"//{raw}")
+        host = parts.hostname
     except ValueError:
-        host = None
+        return None, []
+    segments = [seg.lower() for seg in parts.path.split("/") if seg]
+    return host, segments[:MAX_SEGMENTS]
+
+
+def host_of(value: str) -> str:
+    """The lower-cased host of a URL or bare domain, without port, trailing dot or skin prefix."""
+    host, _ = _split(value)
     if not host or "." not in host.strip("."):
         raise InputError(f"'{value}' is not a domain or URL")
     host = host.rstrip(".").lower()
@@ -52,14 +62,24 @@ def registrable(host: str) -> str:
 
 
 def normalize(value: str) -> str:
-    """The key a list entry is stored under: the host without skin prefixes."""
-    return host_of(value)
+    """The key a list entry is stored under: host without skin prefixes, plus its path prefix."""
+    host = host_of(value)
+    _, segments = _split(value)
+    return "/".join([host, *segments])
+
+
+def is_canonical(value: str) -> bool:
+    """Whether ``value`` names its key without a skin prefix (``espn.com``, not ``m.espn.com``)."""
+    host, _ = _split(value)
+    return (host or "").rstrip(".").lower() == host_of(value)
 
 
 def candidates(value: str) -> list[str]:
     """Keys to try for a lookup, most specific first, ending at the registrable domain."""
     host = host_of(value)
+    _, segments = _split(value)
+    paths = ["/".join([host, *segments[:n]]) for n in range(len(segments), 0, -1)]
     base = registrable(host)
     labels = host.split(".")
-    keys = [".".join(labels[i:]) for i in range(len(labels))]
-    return [k for k in keys if len(k) >= len(base)]
+    hosts = [".".join(labels[i:]) for i in range(len(labels))]
+    return [*paths, *(k for k in hosts if len(k) >= len(base))]

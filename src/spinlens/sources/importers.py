@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from spinlens.errors import InputError
-from spinlens.sources.domains import normalize
+from spinlens.sources.domains import is_canonical, normalize
 from spinlens.sources.store import Entry
 
 Reader = Callable[[Path], Iterator[Entry]]
@@ -75,11 +75,13 @@ def _score(path: Path, line: int, raw: str) -> float | None:
     return value
 
 
-def _domain(path: Path, line: int, raw: str) -> str:
+def _entry(path: Path, line: int, raw: str, score: float | None, label: str, detail: str) -> Entry:
+    """An entry keyed by the normalised domain; errors name the file and line."""
     try:
-        return normalize(raw)
+        key, canonical = normalize(raw), is_canonical(raw)
     except InputError as exc:
         raise InputError(f"{path}:{line}: {exc}") from None
+    return Entry(key, score, label[:MAX_FIELD], detail[:MAX_FIELD], canonical)
 
 
 def read_lin2023(path: Path) -> Iterator[Entry]:
@@ -88,7 +90,7 @@ def read_lin2023(path: Path) -> Iterator[Entry]:
         parts = [f"{k}={v}" for k, v in row.items() if k not in {"domain", "pc1"} and v]
         score = _score(path, line, row["pc1"])
         label = f"quality {score:.2f}" if score is not None else "unrated"
-        yield Entry(_domain(path, line, row["domain"]), score, label, ", ".join(parts)[:MAX_FIELD])
+        yield _entry(path, line, row["domain"], score, label, ", ".join(parts))
 
 
 def _opensources_entry(path: Path, line: int, domain: str, row: Mapping[str, Any]) -> Entry | None:
@@ -100,7 +102,7 @@ def _opensources_entry(path: Path, line: int, domain: str, row: Mapping[str, Any
     known = [scale[t] for t in tags if t in scale]
     notes = str(row.get("source notes (things to know?)") or row.get("notes") or "")
     score = min(known) if known else None
-    return Entry(_domain(path, line, domain), score, ", ".join(tags), notes[:MAX_FIELD])
+    return _entry(path, line, domain, score, ", ".join(tags), notes)
 
 
 def read_opensources(path: Path) -> Iterator[Entry]:
@@ -137,8 +139,7 @@ def read_mbfc_baly(path: Path) -> Iterator[Entry]:
         fact = row["fact"].lower()
         bias = row.get("bias", "")
         label = f"factuality {fact}" + (f", bias {bias}" if bias else "")
-        domain = _domain(path, line, row["source_url"])
-        yield Entry(domain, scale.get(fact), label, row.get("ref", "")[:MAX_FIELD])
+        yield _entry(path, line, row["source_url"], scale.get(fact), label, row.get("ref", ""))
 
 
 def read_csv(path: Path) -> Iterator[Entry]:
@@ -147,7 +148,7 @@ def read_csv(path: Path) -> Iterator[Entry]:
         score = _score(path, line, row["score"])
         label = row.get("label") or (f"score {score:.2f}" if score is not None else "listed")
         detail = row.get("detail", "")[:MAX_FIELD]
-        yield Entry(_domain(path, line, row["domain"]), score, label[:MAX_FIELD], detail)
+        yield _entry(path, line, row["domain"], score, label, detail)
 
 
 FORMATS: dict[str, Reader] = {
@@ -164,7 +165,14 @@ def reader(fmt: str) -> Reader:
     return FORMATS[fmt]
 
 
-def read(path: Path, fmt: str) -> Iterable[Entry]:
+def read(path: Path, fmt: str) -> list[Entry]:
+    """The list's entries, one per key: a row naming the key itself (``espn.com``) wins over one
+    naming a skin of it (``m.espn.com``), else the first row wins."""
     if path.is_dir():
         raise InputError(f"{path} is a directory; give the list file")
-    return reader(fmt)(path)
+    chosen: dict[str, Entry] = {}
+    for entry in reader(fmt)(path):
+        old = chosen.get(entry.domain)
+        if old is None or (entry.canonical and not old.canonical):
+            chosen[entry.domain] = entry
+    return list(chosen.values())

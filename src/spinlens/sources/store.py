@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from spinlens.errors import ConfigError, InputError
-from spinlens.sources.domains import candidates
+from spinlens.sources.domains import candidates, host_of
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS lists (
@@ -39,6 +39,7 @@ class Entry:
     score: float | None
     label: str
     detail: str = ""
+    canonical: bool = True  # named without a skin prefix (espn.com, not m.espn.com)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,15 +126,33 @@ class SourceStore:
         return [ListInfo(*row) for row in rows]
 
     def lookup(self, domain: str, lists: Sequence[str] | None = None) -> list[Rating]:
-        """Each chosen list's rating of ``domain``: per list, its most specific matching key."""
+        """Each chosen list's rating of ``domain``: per list, its most specific matching key.
+
+        A list that rates only one section of the host (``who.int/en``) and not the host itself
+        answers for the host too; with several sections rated (``facebook.com/a``, ``/b``) it
+        does not, since none speaks for the whole site.
+        """
         keys = candidates(domain)
+        host = host_of(domain)
         marks = ",".join("?" * len(keys))
         rows = self._conn.execute(
-            f"SELECT list, domain, score, label, detail FROM ratings WHERE domain IN ({marks})",
-            keys,
+            "SELECT list, domain, score, label, detail FROM ratings "
+            f"WHERE domain IN ({marks}) OR (domain > ? AND domain < ?)",
+            [*keys, host + "/", host + "0"],  # "0" sorts right after "/": keys under host/
         ).fetchall()
         best: dict[str, Rating] = {}
-        for row in sorted(rows, key=lambda r: keys.index(r[1])):
-            if (lists is None or row[0] in lists) and row[0] not in best:
-                best[row[0]] = Rating(*row)
+        sections: dict[str, list[Rating]] = {}
+        for row in rows:
+            rating = Rating(*row)
+            if lists is not None and rating.list not in lists:
+                continue
+            if rating.domain not in keys:
+                sections.setdefault(rating.list, []).append(rating)
+            elif rating.list not in best or keys.index(rating.domain) < keys.index(
+                best[rating.list].domain
+            ):
+                best[rating.list] = rating
+        for name, found in sections.items():
+            if name not in best and len(found) == 1:
+                best[name] = found[0]
         return sorted(best.values(), key=lambda r: r.list)

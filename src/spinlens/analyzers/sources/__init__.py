@@ -9,7 +9,8 @@ from spinlens.analyzers.base import BaseAnalyzer, Result, register
 from spinlens.config import Settings
 from spinlens.document import Document
 from spinlens.errors import ConfigError, InputError
-from spinlens.sources import SourceStore, combine, normalize
+from spinlens.sources import SourceStore, combine
+from spinlens.sources.domains import host_of
 
 NO_STORE = "no source lists imported (see docs/sources.md: spinlens sources import)"
 
@@ -44,23 +45,29 @@ class SourcesAnalyzer(BaseAnalyzer):
 
     def analyze(self, doc: Document, context: Mapping[str, Result]) -> Result:
         self.initialize()
-        domain = _domain(doc)
-        data: dict[str, Any] = {"domain": domain, "ratings": [], "score": None}
-        if domain is None:
+        target = _target(doc)
+        data: dict[str, Any] = {
+            "domain": host_of(target) if target else None,
+            "ratings": [],
+            "score": None,
+        }
+        if target is None:
             return Result(data=data)
         if self._store is None:
             return Result(data=data, warnings=(NO_STORE,))
-        ratings = self._store.lookup(domain, self.lists)
+        ratings = self._store.lookup(target, self.lists)
         data["ratings"] = [r.as_dict() for r in ratings]
         data["score"] = combine(ratings)
         return Result(data=data)
 
 
-def _domain(doc: Document) -> str | None:
+def _target(doc: Document) -> str | None:
+    """The URL (its path can matter: lists rate pages such as facebook.com/x), else the domain."""
     for value in (doc.url, doc.domain):
         if value:
             try:
-                return normalize(value)
+                host_of(value)
             except InputError:
                 continue
+            return value
     return None
