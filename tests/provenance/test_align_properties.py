@@ -34,7 +34,7 @@ TEXT = st.lists(
 ).map("\n".join)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(source=TEXT, article=TEXT)
 def test_changes_and_blocks_cover_both_texts_exactly(source: str, article: str) -> None:
     result = align(article, source)

@@ -197,16 +197,22 @@ def _cut(
     if a_rest and s_rest:
         (x, _), (_, y) = a_rest[0], a_rest[-1]
         (u, _), (_, v) = s_rest[0], s_rest[-1]
-        out.append(
-            Change("substituted", "word", a.starts[x], a.ends[y - 1], s.starts[u], s.ends[v - 1])
-        )
+        s_start, s_end = _extent(s, u, v)
+        out.append(Change("substituted", "word", a.starts[x], a.ends[y - 1], s_start, s_end))
     elif a_rest:
         for x, y in a_rest:
             out.append(Change("inserted", "word", a.starts[x], a.ends[y - 1], s_at, s_at))
     else:
         for u, v in s_rest:
-            out.append(Change("deleted", "word", a_at, a_at, s.starts[u], s.ends[v - 1]))
+            s_start, s_end = _extent(s, u, v)
+            out.append(Change("deleted", "word", a_at, a_at, s_start, s_end))
     return out
+
+
+def _extent(side: _Side, lo: int, hi: int) -> tuple[int, int]:
+    """Characters spanned by words [lo, hi) in diff order; the source is re-laid in the
+    article's paragraph order, so a run that crosses a moved paragraph is not in text order."""
+    return min(side.starts[lo:hi]), max(side.ends[lo:hi])
 
 
 def _leftover(lo: int, hi: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
