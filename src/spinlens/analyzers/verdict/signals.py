@@ -8,13 +8,15 @@ on the article. Rates are per 100 words (or per sentence) so long and short text
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from spinlens.analyzers.base import Result
 from spinlens.analyzers.quotes import QuotesAnalyzer
 from spinlens.document import Document, Span
-from spinlens.lexicons import load
+from spinlens.lexicons import Lexicon, load
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 # Shouting, not acronyms: two or more capitalised words in a row ("MUST READ"), or one long one
@@ -67,29 +69,50 @@ class Signal:
     evidence: tuple[Evidence, ...]
 
 
-def _outside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
-    return not any(s <= start and end <= e for s, e in spans)
+class _Mask:
+    """Ranges to ignore (quotes, propaganda spans); containment in O(log n) for long texts."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.reach = list(accumulate((e for _, e in ordered), max))  # furthest end so far
+
+    def outside(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start)
+        return i == 0 or self.reach[i - 1] < end
+
+
+def _lexicon_hits(text: str, lexicon: Lexicon) -> Iterator[tuple[int, int]]:
+    """``lexicon.find`` with a memo per distinct word: long articles repeat their words."""
+    seen: dict[str, bool] = {}
+    for m in _WORD.finditer(text):
+        word = m.group()
+        hit = seen.get(word)
+        if hit is None:
+            hit = seen[word] = word in lexicon
+        if hit:
+            yield m.start(), m.end()
 
 
 def _regex(
-    pattern: re.Pattern[str], label: str, masked: Sequence[tuple[int, int]]
+    pattern: re.Pattern[str], label: str, masked: _Mask
 ) -> Callable[[str], tuple[Evidence, ...]]:
     def find(text: str) -> tuple[Evidence, ...]:
         return tuple(
             Evidence(m.start(), m.end(), "verdict", label)
             for m in pattern.finditer(text)
-            if _outside(masked, m.start(), m.end())
+            if masked.outside(m.start(), m.end())
         )
 
     return find
 
 
-def _shouting(text: str, quoted: Sequence[tuple[int, int]]) -> tuple[Evidence, ...]:
+def _shouting(text: str, quoted: _Mask) -> tuple[Evidence, ...]:
     """Capitals for emphasis, skipping a dateline ("FRANKFURT, March 14") at a paragraph start."""
     return tuple(
         Evidence(m.start(), m.end(), "verdict", "all_caps")
         for m in _CAPS.finditer(text)
-        if _outside(quoted, m.start(), m.end())
+        if quoted.outside(m.start(), m.end())
         and not (
             (m.start() == 0 or text[m.start() - 1] == "\n") and text[m.end() : m.end() + 1] == ","
         )
@@ -111,7 +134,7 @@ def signals(doc: Document, context: Mapping[str, Result]) -> list[Signal]:
     words = max(1, sum(1 for _ in _WORD.finditer(text)))
     sentences = max(1, len(doc.sentences))
     quotes = _quotes(doc, context)
-    quoted = [(s.start, s.end) for s in quotes if s.label in {"quote", "unattributed_quote"}]
+    quoted = _Mask([(s.start, s.end) for s in quotes if s.label in {"quote", "unattributed_quote"}])
     lexicon = load("loaded")
 
     def by_label(*labels: str) -> tuple[Evidence, ...]:
@@ -121,13 +144,13 @@ def signals(doc: Document, context: Mapping[str, Result]) -> list[Signal]:
 
     # Words a propaganda span already covers are its evidence; counting them here too would
     # count one word twice.
-    techniques = (
+    techniques = _Mask(
         [(s.start, s.end) for s in context["propaganda"].spans] if "propaganda" in context else []
     )
     loaded = tuple(
         Evidence(s, e, "verdict", "loaded_word")
-        for s, e, _ in lexicon.find(text)
-        if _outside(quoted, s, e) and _outside(techniques, s, e)
+        for s, e in _lexicon_hits(text, lexicon)
+        if quoted.outside(s, e) and techniques.outside(s, e)
     )
     found: dict[str, tuple[tuple[Evidence, ...], float]] = {
         "loaded_words": (loaded, words / 100),
@@ -138,7 +161,7 @@ def signals(doc: Document, context: Mapping[str, Result]) -> list[Signal]:
         "first_person": (_regex(_FIRST, "first_person", quoted)(text), words / 100),
         "hedges": (_regex(_HEDGE, "hedge", quoted)(text), words / 100),
         "sensational": (_regex(_SENSATIONAL, "sensational", quoted)(text), words / 100),
-        "reporting_verbs": (_regex(_REPORTING, "reporting", [])(text), sentences),
+        "reporting_verbs": (_regex(_REPORTING, "reporting", _Mask([]))(text), sentences),
         "numbers": (_regex(_NUMBER, "number", quoted)(text), words / 100),
         "dates": (_regex(_DATE, "date", quoted)(text), words / 100),
         "roles": (_regex(_ROLE, "role", quoted)(text), words / 100),
