@@ -72,7 +72,9 @@ def matching_latency(data: Path, total: int, db: Path) -> None:
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     real_rows = [i for i, r in enumerate(records) if not r.id.startswith("filler-")]
     vectors[real_rows] = encode([records[i].claim for i in real_rows])
-    index = FactCheckIndex.build(records, store.generation(), vectors)
+    titles = vectors.copy()
+    titles[real_rows] = encode([records[i].title or records[i].claim for i in real_rows])
+    index = FactCheckIndex.build(records, store.generation(), vectors, titles)
     print(f"index of {len(records)} fact-checks built in {time.perf_counter() - began:.1f} s")
     matcher = Matcher(store, index=index)
     queries = [t for _, t in read_queries(data / CT2020_T2 / "dev" / "tweets.queries.tsv")]

@@ -21,7 +21,7 @@ import numpy.typing as npt
 from spinlens.factcheck.store import FactCheck, FactCheckStore
 from spinlens.models.encoder import encode
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 _URL = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)\S+", re.I)
 # The signature a pasted tweet ends with: "— Name (@handle) January 6, 2020".
 _SIGNATURE = re.compile(
@@ -82,16 +82,22 @@ def document_text(record: FactCheck) -> str:
 
 @dataclass
 class FactCheckIndex:
-    """Ids in store order, a BM25 retriever and unit vectors of the claims."""
+    """Ids in store order, a BM25 retriever, unit vectors of the claims and of the
+    fact-checks' headlines (the claim's own vector where there is no headline)."""
 
     ids: list[str]
     bm25: Any
     vectors: Matrix
+    titles: Matrix
     generation: int = 0
 
     @classmethod
     def build(
-        cls, records: Sequence[FactCheck], generation: int = 0, vectors: Matrix | None = None
+        cls,
+        records: Sequence[FactCheck],
+        generation: int = 0,
+        vectors: Matrix | None = None,
+        titles: Matrix | None = None,
     ) -> FactCheckIndex:
         import bm25s
 
@@ -99,7 +105,12 @@ class FactCheckIndex:
         bm25.index(tokenize([document_text(r) for r in records]) or [[]], show_progress=False)
         if vectors is None:
             vectors = encode([r.claim for r in records])
-        return cls([r.id for r in records], bm25, vectors, generation)
+        if titles is None:
+            titles = vectors.copy()
+            titled = [i for i, r in enumerate(records) if r.title]
+            if titled:
+                titles[titled] = encode([records[i].title or "" for i in titled])
+        return cls([r.id for r in records], bm25, vectors, titles, generation)
 
     def save(self, folder: Path) -> None:
         tmp = folder.with_name(folder.name + ".tmp")
@@ -107,6 +118,7 @@ class FactCheckIndex:
         tmp.mkdir(parents=True)
         self.bm25.save(str(tmp / "bm25"))
         np.save(tmp / "vectors.npy", self.vectors.astype(np.float16))
+        np.save(tmp / "titles.npy", self.titles.astype(np.float16))
         meta = {"version": INDEX_VERSION, "generation": self.generation, "ids": self.ids}
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
@@ -123,9 +135,10 @@ class FactCheckIndex:
                 return None
             bm25 = bm25s.BM25.load(str(folder / "bm25"))
             vectors = np.load(folder / "vectors.npy").astype(np.float32)
+            titles = np.load(folder / "titles.npy").astype(np.float32)
         except (OSError, ValueError, KeyError):
             return None
-        return cls(list(meta["ids"]), bm25, vectors, int(meta["generation"]))
+        return cls(list(meta["ids"]), bm25, vectors, titles, int(meta["generation"]))
 
     def bm25_scores(self, query: str) -> Matrix:
         tokens = tokenize([query])[0]

@@ -26,6 +26,7 @@ RERANKER = "claim-reranker"
 FEATURES = (
     "cosine",
     "cosine_sentence",
+    "cosine_title",
     "cosine_gap",
     "cosine_rank",
     "bm25_rel",
@@ -95,6 +96,7 @@ def candidates(
     if not rows:
         return []
     cos_c, bm_c = cos[rows], bm25[rows]
+    title_c = index.titles[rows] @ vector
     cos_rank = np.argsort(np.argsort(-cos_c, kind="stable"), kind="stable")
     bm_rank = np.argsort(np.argsort(-bm_c, kind="stable"), kind="stable")
     best_cos, best_bm = float(cos_c.max()), max(float(bm_c.max()), 1e-6)
@@ -107,6 +109,7 @@ def candidates(
                 (
                     float(cos_c[j]),
                     float(best_sentence[row]),
+                    float(title_c[j]),
                     float(cos_c[j]) - best_cos,
                     1.0 / (1.0 + float(cos_rank[j])),
                     float(bm_c[j]) / best_bm,

@@ -36,7 +36,8 @@ def ct2020_matcher(data: Path, db: Path, cache: Path | None, reranker: Reranker)
     store.upsert(read_checkthat2020(data / CT2020_T2 / "verified_claims.docs.tsv"))
     records = unique_claims(store.all())
     vectors = embed_cached([r.claim for r in records], cache)
-    index = FactCheckIndex.build(records, store.generation(), vectors)
+    titles = embed_cached([r.title or r.claim for r in records], cache)
+    index = FactCheckIndex.build(records, store.generation(), vectors, titles)
     return Matcher(store, reranker, index)
 
 

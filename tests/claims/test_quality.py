@@ -1,0 +1,52 @@
+"""Quality floors on the CheckThat! data (never lowered silently; figures in docs/claims.md)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from spinlens.analyzers.claims.model import shipped_model
+from spinlens.eval.claims import (
+    CT2020_T2,
+    CT2024,
+    load_ct2024,
+    map_at,
+    read_qrels,
+    read_queries,
+    score_sets,
+)
+from spinlens.factcheck.importers import read_checkthat2020
+from spinlens.factcheck.match import Matcher
+from spinlens.factcheck.store import FactCheckStore
+from tests.conftest import shared_dataset
+
+DEV_TEST_F1_FLOOR = 0.74
+DEV_TEST_MAP_FLOOR = 0.88
+MATCH_MAP5_FLOOR = 0.86
+
+
+@pytest.mark.quality
+def test_checkworthiness_2024_dev_test_floor() -> None:
+    data = shared_dataset(CT2024).parent
+    model = shipped_model()
+    figures = score_sets(
+        "dev-test", [load_ct2024(data, "dev-test")], lambda t: model.predict(t).tolist()
+    )
+    assert figures.f1 >= DEV_TEST_F1_FLOOR, figures.line()
+    assert figures.map >= DEV_TEST_MAP_FLOOR, figures.line()
+
+
+@pytest.mark.slow
+def test_matching_2020_dev_floor() -> None:
+    folder = shared_dataset(CT2020_T2)
+    queries = read_queries(folder / "dev" / "tweets.queries.tsv")
+    qrels = read_qrels(folder / "dev" / "tweet-vclaim-pairs.qrels")
+    with tempfile.TemporaryDirectory() as tmp, FactCheckStore(Path(tmp) / "fc.sqlite") as store:
+        store.upsert(read_checkthat2020(folder / "verified_claims.docs.tsv"))
+        ranked = Matcher(store).rank([t for _, t in queries], top=5)
+    run = {
+        qid: [c.claim_id for c in cands] for (qid, _), cands in zip(queries, ranked, strict=True)
+    }
+    assert map_at(run, qrels, 5) >= MATCH_MAP5_FLOOR
