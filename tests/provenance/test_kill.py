@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-RECORDS = 2000
+RECORDS = 1200
 
 
 def _count(db: Path) -> int:

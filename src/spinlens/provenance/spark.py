@@ -36,18 +36,19 @@ def find_reuse_spark(
     from pyspark.sql import SparkSession
 
     cfg = config or ReuseConfig()
+    slices = partitions or max(2, min(64, len(docs) // 500 + 1))
     spark = (
         SparkSession.builder.master(master)
         .appName("spinlens-reuse")
         .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", str(slices))
+        .config("spark.sql.shuffle.partitions", str(slices))
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
     try:
         sc = spark.sparkContext
         sc.setLogLevel("ERROR")
-        slices = partitions or max(2, min(64, len(docs) // 500 + 1))
         feats = sc.parallelize(list(docs), slices).map(lambda d: features(d, cfg)).cache()
         shingles = feats.map(lambda f: (f[0], f[1]))
         candidates = (
