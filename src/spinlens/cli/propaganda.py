@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import typer
 from rich.progress import Progress
 
-from spinlens.analyzers.propaganda.detect import DEFAULT_THRESHOLD, detect
+from spinlens.analyzers.propaganda.detect import detect
 from spinlens.analyzers.propaganda.model import load_bundle
 from spinlens.analyzers.propaganda.paragraphs import paragraph_labels
 from spinlens.cli.app import app, command, eval_app, train_app
@@ -48,7 +48,9 @@ def predict(
         help="ptc: ID, technique, start, end per span; "
         "semeval2023-paragraphs: ID, line number, labels per non-empty line.",
     ),
-    threshold: float = typer.Option(DEFAULT_THRESHOLD, help="Span probability threshold."),
+    threshold: float | None = typer.Option(
+        None, help="Span probability threshold (default: the model's, chosen on held-out data)."
+    ),
     lexicon: bool = typer.Option(True, help="Add the epithet lexicon's spans (ptc format)."),
 ) -> None:
     """Print technique predictions for every article<ID>.txt in FOLDER, one line each."""
@@ -85,7 +87,9 @@ def evaluate(
     ),
     folds: int = typer.Option(5, min=2, help="Cross-validation folds for TC and paragraphs."),
     limit: int | None = typer.Option(None, min=1, help="Only the first N dev articles (SI)."),
-    threshold: float = typer.Option(DEFAULT_THRESHOLD, help="Span probability threshold."),
+    threshold: float | None = typer.Option(
+        None, help="Span probability threshold (default: the model's, chosen on held-out data)."
+    ),
     lexicon: bool = typer.Option(False, help="Include the lexicon's spans in SI."),
     tc: bool = typer.Option(True, help="Run the TC cross-validation (needs scikit-learn)."),
 ) -> None:

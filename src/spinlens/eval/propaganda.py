@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from spinlens.analyzers.propaganda.detect import DEFAULT_THRESHOLD, detect
-from spinlens.analyzers.propaganda.model import Bundle
-from spinlens.eval.propaganda_data import PTC
-from spinlens.eval.propaganda_score import PRF, si_score
+from spinlens.analyzers.propaganda.detect import detect
+from spinlens.analyzers.propaganda.model import Bundle, LinearModel
+from spinlens.analyzers.propaganda.taxonomy import S2023_LABELS
+from spinlens.eval.propaganda_data import PTC, S2023
+from spinlens.eval.propaganda_score import PRF, multilabel_micro_f1, si_score
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ def eval_si(
     bundle: Bundle,
     ptc: PTC,
     limit: int | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     use_lexicon: bool = False,
     progress: Callable[[Iterable[str]], Iterable[str]] = lambda x: x,
 ) -> SIResult:
@@ -37,3 +38,62 @@ def eval_si(
         pred[art] = [(d.start, d.end) for d in found]
     gold = {a: [(g.start, g.end) for g in ptc.dev_spans.get(a, [])] for a in ids}
     return SIResult(si_score(pred, gold), len(ids))
+
+
+def tc_on_gold_spans(bundle: Bundle, ptc: PTC, ids: Iterable[str], head_weight: float) -> float:
+    """TC micro-F1 on the gold spans of train articles ``ids`` with the shipped bundle.
+
+    Used on the tagger's held-out train articles to choose how much the token heads weigh
+    against the span classifier (which must then be fitted without those articles).
+    """
+    import numpy as np
+
+    from spinlens.analyzers.propaganda.detect import technique_probs
+    from spinlens.analyzers.propaganda.taxonomy import PTC_LABELS
+    from spinlens.eval.propaganda_score import tc_micro_f1
+
+    pred: list[tuple[str, int, int, str]] = []
+    gold: list[tuple[str, int, int, str]] = []
+    for art in ids:
+        text = ptc.train[art]
+        out = bundle.tagger(text) if bundle.tagger is not None else None
+        spans = [g for g in ptc.train_spans.get(art, []) if g.technique]
+        counts: dict[tuple[int, int], int] = {}
+        for g in spans:
+            counts[(g.start, g.end)] = counts.get((g.start, g.end), 0) + 1
+            gold.append((art, g.start, g.end, g.technique or ""))
+        for (start, end), k in counts.items():
+            head = None
+            if out is not None and head_weight > 0:
+                starts, ends = out.encoded.offsets[:, 0], out.encoded.offsets[:, 1]
+                inside = (starts < end) & (ends > start)
+                head = out.probs[inside, 1:].mean(axis=0) if inside.any() else None
+            dist = technique_probs(bundle, text, start, end, head, head_weight)
+            for idx in np.argsort(-dist)[:k]:
+                pred.append((art, start, end, PTC_LABELS[int(idx)]))
+    return tc_micro_f1(pred, gold)
+
+
+def paragraph_figures(
+    bundle: Bundle, s23: S2023, ids: Iterable[str], ngram: LinearModel
+) -> dict[str, PRF]:
+    """SemEval-2023 paragraph micro-P/R/F1 on articles ``ids`` by three predictors.
+
+    ``ngram``: the paragraph classifier alone; ``tagger``: the 2023 labels of the tagger's spans
+    on each line; ``union``: both. Only meaningful on articles neither model was fitted on
+    (the 75 PTC dev articles when ``ngram`` was fitted on the other 371).
+    """
+    from spinlens.analyzers.propaganda.paragraphs import paragraph_labels, span_labels_by_line
+
+    preds: dict[str, list[set[str]]] = {"ngram": [], "tagger": [], "union": []}
+    gold: list[set[str]] = []
+    for art in ids:
+        text = s23.articles[art]
+        labels = s23.paragraphs.get(art, {})
+        by_line = span_labels_by_line(text, detect(bundle, text, use_lexicon=False))
+        for number, _, _, predicted in paragraph_labels(ngram, text):
+            gold.append({x for x in labels.get(number, []) if x in S2023_LABELS})
+            preds["ngram"].append(set(predicted))
+            preds["tagger"].append(by_line.get(number, set()))
+            preds["union"].append(set(predicted) | by_line.get(number, set()))
+    return {name: multilabel_micro_f1(p, gold) for name, p in preds.items()}

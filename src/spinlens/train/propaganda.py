@@ -40,7 +40,9 @@ def encoder_dir() -> Path:
 class TrainConfig:
     epochs: int = 2
     batch_size: int = 16
-    lr: float = 1e-4
+    lr: float = 5e-5  # encoder; 1e-4 collapsed to a constant prediction in a first run
+    head_lr: float = 1e-3
+    si_weight: float = 1.0  # the SI output weighs as much as all 14 technique outputs together
     frozen_layers: int = 1  # embeddings and the lowest N layers stay fixed: ~30% less compute
     warmup: float = 0.06
     seed: int = 13
@@ -161,7 +163,11 @@ def train(data: Path, out: Path, cfg: TrainConfig, log: Any = print) -> Path:
         for param in module.parameters():
             param.requires_grad = False
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.01)
+    head = list(model.head.parameters())
+    body = [p for p in params if all(p is not h for h in head)]
+    opt = torch.optim.AdamW(
+        [{"params": body, "lr": cfg.lr}, {"params": head, "lr": cfg.head_lr}], weight_decay=0.01
+    )
     steps = cfg.epochs * math.ceil(len(fit) / cfg.batch_size)
     warm = max(1, int(steps * cfg.warmup))
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -181,7 +187,8 @@ def train(data: Path, out: Path, cfg: TrainConfig, log: Any = print) -> Path:
             mask = torch.from_numpy(np.stack([b[1] for b in batch]))
             y = torch.from_numpy(np.stack([b[2] for b in batch]))
             logits = model.logits(ids, mask)
-            per = loss_fn(logits, y).mean(-1) * mask
+            raw = loss_fn(logits, y)
+            per = (cfg.si_weight * raw[..., 0] + raw[..., 1:].mean(-1)) * mask
             loss = per.sum() / mask.sum()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -190,10 +197,17 @@ def train(data: Path, out: Path, cfg: TrainConfig, log: Any = print) -> Path:
             opt.zero_grad()
             step += 1
             running += float(loss.detach())
-            if step % 20 == 0:
+            if step % 10 == 0:
+                # mean SI probability on span / other tokens of this batch: a collapsed
+                # model shows the same value for both
+                with torch.no_grad():
+                    p = torch.sigmoid(logits[..., 0])
+                    on = (y[..., 0] > 0) & (mask > 0)
+                    off = (y[..., 0] == 0) & (mask > 0)
+                    gap = f"{float(p[on].mean()):.3f}/{float(p[off].mean()):.3f}"
                 log(
-                    f"epoch {epoch} step {step}/{steps} loss {running / 20:.4f} "
-                    f"{time.time() - t0:.0f}s"
+                    f"epoch {epoch} step {step}/{steps} loss {running / 10:.4f} "
+                    f"SI prob span/other {gap} {time.time() - t0:.0f}s"
                 )
                 running = 0.0
         path = out / f"epoch{epoch}.pt"

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from spinlens.analyzers.base import BaseAnalyzer, Result, register
-from spinlens.analyzers.propaganda.detect import DEFAULT_THRESHOLD, Detection, detect
+from spinlens.analyzers.propaganda.detect import Detection, detect
 from spinlens.analyzers.propaganda.model import Bundle, load_bundle
 from spinlens.analyzers.propaganda.paragraphs import paragraph_labels
 from spinlens.analyzers.propaganda.taxonomy import TAXONOMIES, Taxonomy, explain, to_taxonomy
@@ -32,7 +32,7 @@ class PropagandaAnalyzer(BaseAnalyzer):
     def __init__(
         self,
         taxonomy: str = "ptc2020",
-        threshold: float = DEFAULT_THRESHOLD,
+        threshold: float | None = None,
         lexicon: bool = True,
         model_dir: str | None = None,
         **options: Any,
@@ -43,10 +43,10 @@ class PropagandaAnalyzer(BaseAnalyzer):
                 f"analyzers.propaganda.taxonomy must be one of {', '.join(TAXONOMIES)}, "
                 f"not '{taxonomy}'"
             )
-        if not 0.0 < float(threshold) < 1.0:
+        if threshold is not None and not 0.0 < float(threshold) < 1.0:
             raise ConfigError(f"analyzers.propaganda.threshold must be in (0, 1), not {threshold}")
         self.taxonomy: Taxonomy = taxonomy
-        self.threshold = float(threshold)
+        self.threshold = None if threshold is None else float(threshold)
         self.lexicon = bool(lexicon)
         self.model_dir = model_dir
         self.bundle: Bundle | None = None

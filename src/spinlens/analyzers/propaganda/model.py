@@ -71,7 +71,9 @@ class LinearModel:
         return e / np.float32(e.sum())
 
     def sigmoid(self, row: F.SparseRow) -> npt.NDArray[np.float32]:
-        return (1.0 / (1.0 + np.exp(-self.scores(row)))).astype(np.float32)
+        # the logistic function, written so that large margins cannot overflow
+        half: npt.NDArray[np.float32] = np.tanh(0.5 * self.scores(row)).astype(np.float32)
+        return (0.5 * (1.0 + half)).astype(np.float32)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Iterable
+
 from spinlens.analyzers.propaganda import features as F
+from spinlens.analyzers.propaganda.detect import Detection
 from spinlens.analyzers.propaganda.model import LinearModel
+from spinlens.analyzers.propaganda.taxonomy import to_taxonomy
 
 
 def paragraph_labels(model: LinearModel, text: str) -> list[tuple[int, int, int, list[str]]]:
@@ -16,4 +21,22 @@ def paragraph_labels(model: LinearModel, text: str) -> list[tuple[int, int, int,
             labels = [model.labels[j] for j in range(len(probs)) if probs[j] >= model.threshold]
             out.append((number, offset, offset + len(line), labels))
         offset += len(line) + 1
+    return out
+
+
+def span_labels_by_line(text: str, found: Iterable[Detection]) -> dict[int, set[str]]:
+    """SemEval-2023 labels of detected spans, by the 1-based number of each line they touch."""
+    starts = [0]
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            starts.append(i + 1)
+    out: dict[int, set[str]] = {}
+    for d in found:
+        label = to_taxonomy(d.technique, "semeval2023")
+        if label is None:
+            continue
+        first = bisect_right(starts, d.start)
+        last = bisect_right(starts, max(d.start, d.end - 1))
+        for number in range(first, last + 1):
+            out.setdefault(number, set()).add(label)
     return out
