@@ -147,7 +147,7 @@ def train(
         None,
         help="Where to write the shipped model (default: the package's models/data/propaganda).",
     ),
-    epochs: int = typer.Option(2, min=1, help="Epochs of the token tagger."),
+    epochs: int = typer.Option(3, min=1, help="Epochs of the token tagger."),
     skip_tagger: bool = typer.Option(False, help="Only refit the small linear models."),
 ) -> None:
     """Fine-tune the token tagger (seeded), export int8 ONNX, fit the span and paragraph models."""
@@ -168,6 +168,8 @@ def train(
         best = tagger.train(data, work, tagger.TrainConfig(epochs=epochs), log=_note)
         checks = propaganda_export.export(best, target, tagger.card_for(work))
         _note(f"exported {target / 'model.onnx'}: {checks}")
+        chosen = propaganda_export.tune_decoding(target, data)
+        _note(f"decoding chosen on held-out train articles: {chosen}")
     small.fit_tc(ptc, target / "span_classifier.npz")
     _note(f"wrote {target / 'span_classifier.npz'}")
     if semeval2023 is not None:

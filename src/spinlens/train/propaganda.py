@@ -38,7 +38,7 @@ def encoder_dir() -> Path:
 
 @dataclass
 class TrainConfig:
-    epochs: int = 2
+    epochs: int = 3
     batch_size: int = 16
     lr: float = 5e-5  # encoder; 1e-4 collapsed to a constant prediction in a first run
     head_lr: float = 1e-3

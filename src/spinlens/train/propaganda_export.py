@@ -59,3 +59,62 @@ def export(checkpoint: Path, out_dir: Path, card: dict[str, Any]) -> dict[str, f
     card = {**card, "export": checks, "window": W.WINDOW, "stride": W.STRIDE}
     (out_dir / "card.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
     return checks
+
+
+def tune_decoding(
+    model_folder: Path, data: Path, holdout: float = 0.1, seed: int = 13
+) -> dict[str, Any]:
+    """Choose the SI threshold, gap joining and minimum span length on the held-out train
+    articles with the exported (int8) model, and record them in its card.json.
+
+    The grid is small on purpose: 37 articles can pick among a few settings, not tune many.
+    """
+    import itertools
+
+    from spinlens.analyzers.propaganda.decode import spans_from_probs
+    from spinlens.analyzers.propaganda.model import TokenTagger
+    from spinlens.eval.propaganda_data import load_ptc
+    from spinlens.eval.propaganda_score import si_score
+    from spinlens.train.propaganda import split_ids
+
+    ptc = load_ptc(data)
+    _, hold = split_ids(list(ptc.train), holdout, seed)
+    tagger = TokenTagger(model_folder)
+    outs = {a: tagger(ptc.train[a]) for a in hold}
+    gold = {a: [(g.start, g.end) for g in ptc.train_spans.get(a, [])] for a in hold}
+    best: tuple[float, dict[str, Any]] | None = None
+    grid = itertools.product(np.arange(0.2, 0.451, 0.025), (0, 1, 2, 3, 5), (1, 3, 6, 10, 15))
+    for thr, gap, min_chars in grid:
+        pred = {
+            a: [
+                (s, e)
+                for s, e, _ in spans_from_probs(o.encoded.offsets, o.probs[:, 0], thr, gap)
+                if e - s >= min_chars
+            ]
+            for a, o in outs.items()
+        }
+        prf = si_score(pred, gold)
+        if best is None or prf.f1 > best[0]:
+            best = (
+                prf.f1,
+                {
+                    "threshold": round(float(thr), 3),
+                    "max_gap": gap,
+                    "min_chars": min_chars,
+                    "holdout_si": {"precision": prf.precision, "recall": prf.recall, "f1": prf.f1},
+                },
+            )
+    assert best is not None
+    chosen = best[1]
+    card_path = model_folder / "card.json"
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    card["threshold"] = chosen["threshold"]
+    card["decode"] = {
+        "max_gap": chosen["max_gap"],
+        "min_chars": chosen["min_chars"],
+        "chosen_on": f"{len(hold)} held-out train articles (seed {seed}): threshold 0.2-0.45 "
+        "x max_gap 0-5 x min_chars 1-15",
+        "holdout_si": chosen["holdout_si"],
+    }
+    card_path.write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
+    return chosen
