@@ -13,7 +13,7 @@ from spinlens.provenance.ingest import content_hash
 from spinlens.provenance.shingles import band_keys, fingerprints, minhash, shingle_hashes, words
 from spinlens.provenance.store import Store, StoredDoc
 
-MAX_CANDIDATES = 30
+MAX_CANDIDATES = 12
 MIN_HIT_SHARE = 0.05  # skip candidates with under 5% of the best candidate's fingerprint hits
 
 
