@@ -3,8 +3,9 @@
     python bench/batch.py [--limit 200] [--engines local1,local2,spark] [--only quotes ...]
 
 PTC has ~450 articles; a ``--limit`` above that repeats them under new ids (said in the
-output). Prints articles/second (startup excluded, pool start-up included), the peak
-resident memory of the whole process tree, and each analyzer's share of analysis time.
+output). Prints articles/second (Spark start-up excluded, pool start-up included), CPU
+seconds per article and the peak resident memory of the whole process tree, and each
+analyzer's share of analysis time.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from spinlens.batch import Job, Plan, Summary, run_local
 from spinlens.config import Settings
@@ -44,32 +46,52 @@ def write_corpus(data: Path, limit: int, out: Path) -> tuple[int, int, bool]:
     return count, int(statistics.median(words)), count > len(texts)
 
 
-class TreeMemory:
-    """Peak RSS of this process and all its descendants, sampled from /proc every 0.2 s.
+class TreeUsage:
+    """Peak RSS and CPU seconds of this process and all its descendants, from /proc.
 
-    ``ru_maxrss`` cannot see grandchildren (Spark's JVM and its Python workers), hence this.
+    ``ru_maxrss`` and ``RUSAGE_CHILDREN`` cannot see grandchildren (Spark's JVM and its Python
+    workers), hence this sampler (every 0.2 s; each process's last seen CPU time counts).
+    CPU seconds per article stay comparable when other jobs load the machine; wall-clock
+    rates do not.
     """
 
     def __init__(self) -> None:
         self.peak = 0
+        self._cpu: dict[int, float] = {}
+        self._start = dict(tree_stats(os.getpid())[1])
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> TreeMemory:
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(cpu - self._start.get(pid, 0.0) for pid, cpu in self._cpu.items())
+
+    def __enter__(self) -> TreeUsage:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self._sample()
 
     def _run(self) -> None:
         while not self._stop.wait(0.2):
-            self.peak = max(self.peak, tree_rss(os.getpid()))
+            self._sample()
+
+    def _sample(self) -> None:
+        rss, cpu = tree_stats(os.getpid())
+        self.peak = max(self.peak, rss)
+        self._cpu.update(cpu)
 
 
-def tree_rss(pid: int) -> int:
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_stats(pid: int) -> tuple[int, dict[int, float]]:
+    """(RSS bytes of the tree, CPU seconds by pid) for ``pid`` and its descendants."""
     total = 0
+    cpu: dict[int, float] = {}
     pending = [pid]
     while pending:
         current = pending.pop()
@@ -80,26 +102,28 @@ def tree_rss(pid: int) -> int:
                 for line in status.splitlines()
                 if line.startswith("VmRSS")
             )
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            cpu[current] = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, StopIteration, ValueError):
+        except (OSError, StopIteration, ValueError, IndexError):
             continue
-    return total
+    return total, cpu
 
 
-def run_engine(engine: str, job: Job) -> tuple[Summary, float]:
-    """Run one engine; returns its summary and the start-up seconds left out of the rate."""
+def start_spark() -> tuple[Any, float]:
+    from spinlens.batch.spark import spark_session
+
+    began = time.perf_counter()
+    return spark_session("local[2]", "spinlens-bench"), time.perf_counter() - began
+
+
+def run_engine(engine: str, job: Job, spark: Any) -> Summary:
     if engine == "spark":
-        from spinlens.batch.spark import run_spark, spark_session
+        from spinlens.batch.spark import run_spark
 
-        began = time.perf_counter()
-        spark = spark_session("local[2]", "spinlens-bench")
-        startup = time.perf_counter() - began
-        try:
-            return run_spark(job, spark=spark), startup
-        finally:
-            spark.stop()
-    return run_local(job), 0.0
+        return run_spark(job, spark=spark)
+    return run_local(job)
 
 
 def main() -> int:
@@ -124,8 +148,11 @@ def main() -> int:
             workers = int(engine[5:]) if engine.startswith("local") else 2
             out = Path(tmp) / f"out-{engine}"
             job = Job((str(corpus),), out, Path(tmp) / f"err-{engine}", plan, workers=workers)
-            with TreeMemory() as memory:
-                summary, startup = run_engine(engine, job)
+            spark, startup = start_spark() if engine == "spark" else (None, 0.0)
+            with TreeUsage() as usage:  # Spark start-up is left out of time, CPU and memory
+                summary = run_engine(engine, job, spark)
+            if spark is not None:
+                spark.stop()
             total = sum(summary.analyzer_seconds.values()) or 1.0
             shares = ", ".join(
                 f"{name} {100 * sec / total:.0f}%"
@@ -134,7 +161,8 @@ def main() -> int:
             print(
                 f"{engine:<14} : {summary.rate:6.1f} articles/s  ({summary.written} in "
                 f"{summary.seconds:.1f} s{f', +{startup:.1f} s Spark start' if startup else ''}; "
-                f"{summary.bad} bad)  peak RSS {memory.peak / 2**20:.0f} MB"
+                f"{summary.bad} bad)  peak RSS {usage.peak / 2**20:.0f} MB  "
+                f"CPU {usage.cpu_seconds / max(summary.written, 1):.3f} s/article"
             )
             print(f"{'':<14}   time per analyzer: {shares}")
     return 0
