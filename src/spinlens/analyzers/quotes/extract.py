@@ -56,7 +56,7 @@ def _cue_pattern() -> str:
 def _after_quote() -> re.Pattern[str]:
     # “...,” said Smith.  /  “...,” Smith said.  /  ”, which the minister said was “
     return re.compile(
-        rf"^[\s,]*(?:(?P<cue1>{_cue_pattern()})\s+(?P<sp1>{_SPEAKER})\b"
+        rf"[\s,]*(?:(?P<cue1>{_cue_pattern()})\s+(?P<sp1>{_SPEAKER})\b"
         rf"|(?P<sp2>{_SPEAKER})\s+(?:has\s+|had\s+)?(?P<cue2>{_cue_pattern()})\b)"
     )
 
