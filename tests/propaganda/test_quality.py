@@ -18,5 +18,6 @@ def test_si_f1_floor_on_ten_dev_articles() -> None:
         pytest.skip("propaganda model not installed")
     ptc = load_ptc(shared_dataset("ptc-semeval2020-task11"))
     result = eval_si(bundle, ptc, limit=10)
-    # the full 75-article figure is in docs/propaganda.md; 10 articles vary by about +-0.05
-    assert result.prf.f1 >= 0.30, result.prf
+    # the shipped model scores 0.48 on these 10 (0.38 on all 75, docs/propaganda.md);
+    # a collapsed or mis-decoded model scores near 0
+    assert result.prf.f1 >= 0.40, result.prf
