@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from spinlens.analyzers.propaganda.model import load_bundle
@@ -21,3 +23,20 @@ def test_si_f1_floor_on_ten_dev_articles() -> None:
     # the shipped model scores 0.48 on these 10 (0.38 on all 75, docs/propaganda.md);
     # a collapsed or mis-decoded model scores near 0
     assert result.prf.f1 >= 0.40, result.prf
+
+
+def test_eval_command_prints_si_figures() -> None:
+    from tests.core.cli_runner import run_cli
+
+    data = shared_dataset("ptc-semeval2020-task11")
+    run = run_cli("eval", "propaganda", "--data", str(data), "--limit", "3", "--no-tc")
+    assert run.exit_code == 0, run.stderr
+    line = run.stdout.strip().splitlines()[-1]
+    assert line.startswith("SI dev (3 articles") and " P " in line and " F1 " in line
+
+
+def test_eval_command_rejects_wrong_folder(tmp_path: Path) -> None:
+    from tests.core.cli_runner import run_cli
+
+    run = run_cli("eval", "propaganda", "--data", str(tmp_path), "--no-tc")
+    assert run.exit_code == 7 and "not the PTC data folder" in run.stderr
