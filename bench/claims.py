@@ -3,7 +3,8 @@
     python bench/claims.py [--data ../shared/data] [--articles 100] [--filler 100000]
 
 1. The claims analyzer alone over PTC news articles (documents/second, sentences/second),
-   without a fact-check database and with the 10,389 CheckThat! 2020 verified claims.
+   without a fact-check database (default and fast model) and with the 10,389 CheckThat!
+   2020 verified claims.
 2. Matching latency per claim (p50, p95) against the verified claims plus synthetic filler up
    to ``--filler`` fact-checks (filler: shuffled words of real claims, random unit vectors;
    fine for timing, not for quality; all vectors random), queried with the 2020 dev tweets
@@ -24,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from spinlens.analyzers.claims import ClaimsAnalyzer
+from spinlens.analyzers.claims.model import FAST_MODEL, MODEL
 from spinlens.config import Paths, Settings
 from spinlens.document import Document
 from spinlens.eval.claims import CT2020_T2, read_queries
@@ -43,8 +45,10 @@ def articles(data: Path, n: int) -> list[Document]:
     return [Document.from_text(f.read_text(encoding="utf-8")) for f in files[:n]]
 
 
-def analyzer_speed(docs: list[Document], settings: Settings | None, label: str) -> None:
-    analyzer = ClaimsAnalyzer(settings=settings)
+def analyzer_speed(
+    docs: list[Document], settings: Settings | None, label: str, model: str = MODEL
+) -> None:
+    analyzer = ClaimsAnalyzer(settings=settings, model=model)
     analyzer.initialize()
     analyzer.analyze(docs[0], {})  # warm-up
     sentences = sum(len(d.sentences) for d in docs)
@@ -107,6 +111,7 @@ def main() -> None:
     print(f"cpu cores: {os.cpu_count()}, SPINLENS_THREADS={os.environ.get('SPINLENS_THREADS', '')}")
     docs = articles(args.data, args.articles)
     analyzer_speed(docs, None, "(no fact-check db)")
+    analyzer_speed(docs, None, "(no fact-check db, fast model)", FAST_MODEL)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "fc.sqlite"
         with FactCheckStore(db) as store:

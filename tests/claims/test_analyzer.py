@@ -96,3 +96,12 @@ def test_matches_from_the_configured_database(seed_text: str, tmp_path: Path) ->
         if "ISIS has not been entirely destroyed" in doc.text[s.start : s.end]
     ]
     assert all(not s.attrs["matches"] for s in unrelated)
+
+
+def test_fast_model_scores_without_the_encoder(seed_text: str) -> None:
+    doc, result = _run(seed_text, model="checkworthy-fast")
+    assert result.model == "checkworthy-fast-v1.0"
+    claimed = [doc.text[s.start : s.end] for s in result.spans]
+    assert any(SEED_CLAIMS["resolution"] in sentence for sentence in claimed)
+    with pytest.raises(ConfigError, match="unknown model"):
+        ClaimsAnalyzer(model="nope")

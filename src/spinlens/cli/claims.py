@@ -59,13 +59,16 @@ def rank(
     file: Path = typer.Argument(
         ..., help="CheckThat! 2019 (line, speaker, text[, label]) or 2024 (header) TSV."
     ),
+    fast: bool = typer.Option(
+        False, "--fast", help="Use the fast model (no sentence encoder; less accurate)."
+    ),
 ) -> None:
     """Print 'id<TAB>score' per sentence, in input order; score >= 0.5 means check-worthy."""
     from spinlens.analyzers.claims.formats import read_sentences
-    from spinlens.analyzers.claims.model import shipped_model
+    from spinlens.analyzers.claims.model import FAST_MODEL, MODEL, shipped_model
 
     sentences = read_sentences(file)
-    model = shipped_model()
+    model = shipped_model(FAST_MODEL if fast else MODEL)
     out = sys.stdout
     for chunk in _progress(_chunks(sentences), "scoring"):
         scores = model.predict([s.text for s in chunk])
@@ -154,11 +157,11 @@ def _format(qid: str, matches: Sequence[object], format_: MatchFormat) -> Iterat
 def eval_claims(
     data: Path = typer.Option(Path("../shared/data"), "--data", help="Folder of the datasets."),
 ) -> None:
-    """Print check-worthiness MAP, P@10, F1 (2019 held-out, 2024 dev, dev-test) and
-    fact-check MAP@1/@5 on CheckThat! 2020 task 2 dev."""
+    """Print check-worthiness MAP, P@10, F1 (2019 held-out, 2024 dev, dev-test) for both
+    models and fact-check MAP@1/@5 on CheckThat! 2020 task 2 dev."""
     import tempfile
 
-    from spinlens.analyzers.claims.model import shipped_model
+    from spinlens.analyzers.claims.model import MODELS, shipped_model
     from spinlens.eval.claims import (
         CT2020_T2,
         evaluate_checkworthy,
@@ -170,10 +173,10 @@ def eval_claims(
     from spinlens.factcheck.match import Matcher
     from spinlens.factcheck.store import FactCheckStore
 
-    model = shipped_model()
-    typer.echo("check-worthiness (threshold 0.5)")
-    for figures in evaluate_checkworthy(data, lambda texts: model.predict(texts).tolist()):
-        typer.echo("  " + figures.line())
+    for name in MODELS:
+        typer.echo(f"check-worthiness, model {name} (threshold 0.5)")
+        for figures in evaluate_checkworthy(data, shipped_model(name).scores):
+            typer.echo("  " + figures.line())
     folder = data / CT2020_T2
     queries = read_queries(folder / "dev" / "tweets.queries.tsv")
     qrels = read_qrels(folder / "dev" / "tweet-vclaim-pairs.qrels")
@@ -213,5 +216,11 @@ def train_claims(
 
     models = Path(__file__).resolve().parents[1] / "models" / "data"
     for line in claims.run(data, (out or models) / "checkworthy", cache, with_2019):
+        typer.echo(line)
+    typer.echo("fast model (no encoder):")
+    fast = claims.run(
+        data, (out or models) / "checkworthy-fast", cache, with_2019, use_encoder=False
+    )
+    for line in fast:
         typer.echo(line)
     claims_reranker.run(data, (out or models) / "claim-reranker", cache, log=typer.echo)

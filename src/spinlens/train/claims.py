@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from spinlens.analyzers.claims.features import HASH_DIM, dense_features, hashed_ngrams
 from spinlens.analyzers.claims.formats import Sentence
-from spinlens.analyzers.claims.model import MODEL, CheckworthyModel
+from spinlens.analyzers.claims.model import FAST_MODEL, MODEL, CheckworthyModel
 from spinlens.eval.claims import (
     CT2019,
     CT2020_T2,
@@ -97,10 +97,11 @@ def _sparse(texts: Sequence[str]) -> Any:
     return csr_matrix((vals, (rows, cols)), shape=(len(texts), HASH_DIM), dtype=np.float32)
 
 
-def _design(texts: Sequence[str], cache: Path | None) -> Any:
+def _design(texts: Sequence[str], cache: Path | None, use_encoder: bool = True) -> Any:
     from scipy.sparse import csr_matrix, hstack
 
-    dense = dense_features(texts, embed_cached(texts, cache))
+    vectors = embed_cached(texts, cache) if use_encoder else None
+    dense = dense_features(texts, vectors, use_encoder)
     return hstack([csr_matrix(dense), _sparse(texts)]).tocsr()
 
 
@@ -125,6 +126,7 @@ def train(
     cs: Sequence[float] = (4.0, 8.0, 16.0),
     with_2019: bool = False,
     with_snopes: bool = False,
+    use_encoder: bool = True,
 ) -> TrainReport:
     """Fit one LR per C, keep the best by 2024 dev log-loss, Platt-scale it on dev."""
     from sklearn.linear_model import LogisticRegression
@@ -132,9 +134,9 @@ def train(
 
     train_set = training_set(data, with_2019, with_snopes)
     dev = load_ct2024(data, "dev")
-    x_train = _design([s.text for s in train_set], cache)
+    x_train = _design([s.text for s in train_set], cache, use_encoder)
     y_train = [s.label or 0 for s in train_set]
-    x_dev = _design([s.text for s in dev], cache)
+    x_dev = _design([s.text for s in dev], cache, use_encoder)
     y_dev = [s.label or 0 for s in dev]
     lines = [f"training sentences: {len(train_set)} ({sum(y_train)} check-worthy)"]
     best: tuple[float, Any, float] | None = None
@@ -151,14 +153,17 @@ def train(
     width = x_train.shape[1] - HASH_DIM
     coef = lr.coef_[0].astype(np.float32)
     model = CheckworthyModel(coef[:width], coef[width:], float(lr.intercept_[0]), 1.0, 0.0)
-    dev_margins = model.margin([s.text for s in dev], embed_cached([s.text for s in dev], cache))
+    dev_vectors = embed_cached([s.text for s in dev], cache) if use_encoder else None
+    dev_margins = model.margin([s.text for s in dev], dev_vectors)
     a, b = _platt(dev_margins, y_dev)
     model = CheckworthyModel(model.dense, model.hashed, model.bias, a, b)
     card = {
-        "name": MODEL,
+        "name": MODEL if use_encoder else FAST_MODEL,
         "version": "1",
-        "kind": "logistic regression on MiniLM embeddings + hashed word 1-2 grams + cues",
-        "encoder": "minilm",
+        "kind": "logistic regression on "
+        + ("MiniLM embeddings + " if use_encoder else "")
+        + "hashed word 1-2 grams + cues",
+        "encoder": "minilm" if use_encoder else None,
         "C": c,
         "platt": [a, b],
         "threshold": 0.5,
@@ -187,7 +192,7 @@ def save(report: TrainReport, out: Path, figures: list[str]) -> None:
 def _model_card(card: dict[str, Any]) -> str:
     metrics = "\n".join(f"  - {m}" for m in card["metrics"])
     return (
-        "# checkworthy: sentence check-worthiness\n\n"
+        f"# {card['name']}: sentence check-worthiness\n\n"
         f"- Model: {card['kind']} (C={card['C']}), Platt-scaled; 0.5 = check-worthy.\n"
         f"- Training data: {card['data']['train']} (deduplicated; evaluation sentences removed).\n"
         f"- Calibration: {card['data']['calibration']}.\n"
@@ -198,10 +203,17 @@ def _model_card(card: dict[str, Any]) -> str:
 
 
 def run(
-    data: Path, out: Path, cache: Path | None, with_2019: bool, with_snopes: bool = False
+    data: Path,
+    out: Path,
+    cache: Path | None,
+    with_2019: bool,
+    with_snopes: bool = False,
+    use_encoder: bool = True,
 ) -> list[str]:
     """Train, evaluate with the fresh weights and write them to ``out``; returns printed lines."""
-    report = train(data, cache, with_2019=with_2019, with_snopes=with_snopes)
+    report = train(
+        data, cache, with_2019=with_2019, with_snopes=with_snopes, use_encoder=use_encoder
+    )
     figures = [
         f.line()
         for f in evaluate_checkworthy(data, lambda texts: report.model.predict(texts).tolist())

@@ -4,6 +4,8 @@ Every sentence gets a calibrated check-worthiness probability; those at or above
 ``threshold`` become ``claim`` spans typed by :mod:`.kinds`. When the fact-check database
 (``paths.factcheck_db``) exists, each claim lists its best matches whose reranker probability
 is at least ``match_threshold`` and whose embedding cosine is at least ``match_min_cosine``.
+``model="checkworthy-fast"`` scores without the sentence encoder (n-grams and cues only):
+several times faster, somewhat less accurate (figures in docs/claims.md).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any, ClassVar
 
 from spinlens.analyzers.base import BaseAnalyzer, Result, register
 from spinlens.analyzers.claims.kinds import claim_type, entities
-from spinlens.analyzers.claims.model import MODEL, CheckworthyModel, shipped_model
+from spinlens.analyzers.claims.model import MODEL, MODELS, CheckworthyModel, shipped_model
 from spinlens.config import Settings
 from spinlens.document import Document, Span
 from spinlens.errors import ConfigError
@@ -41,12 +43,16 @@ class ClaimsAnalyzer(BaseAnalyzer):
         match_threshold: float = 0.5,
         max_matches: int = 3,
         match_min_cosine: float = 0.55,
+        model: str = MODEL,
         settings: Settings | None = None,
         **options: Any,
     ) -> None:
         super().__init__(**options)
         if not 0.0 <= threshold <= 1.0 or not 0.0 <= match_threshold <= 1.0:
             raise ConfigError("claims: threshold and match_threshold must be within [0, 1]")
+        if model not in MODELS:
+            raise ConfigError(f"claims: unknown model '{model}' (known: {', '.join(MODELS)})")
+        self.model_name = model
         self.threshold = float(threshold)
         self.match_threshold = float(match_threshold)
         self.max_matches = int(max_matches)
@@ -56,7 +62,7 @@ class ClaimsAnalyzer(BaseAnalyzer):
         self.matcher: Matcher | None = None
 
     def initialize(self) -> None:
-        self.model = shipped_model()
+        self.model = shipped_model(self.model_name)
         if self.db is not None and self.db.is_file():
             self.matcher = Matcher(FactCheckStore(self.db, create=False))
 
@@ -86,7 +92,7 @@ class ClaimsAnalyzer(BaseAnalyzer):
                 "threshold": self.threshold,
                 "factcheck_db": bool(self.matcher),
             },
-            model=f"{MODEL}-v{self.version}",
+            model=f"{self.model_name}-v{self.version}",
         )
 
     def _matches(self, texts: list[str]) -> list[list[Match]]:

@@ -73,9 +73,13 @@ def hand_features(text: str) -> list[float]:
 
 
 def dense_features(
-    texts: Sequence[str], embeddings: npt.NDArray[np.float32] | None = None
+    texts: Sequence[str],
+    embeddings: npt.NDArray[np.float32] | None = None,
+    use_encoder: bool = True,
 ) -> npt.NDArray[np.float32]:
-    """Embedding plus surface cues, one row per text."""
-    vectors = encode(texts) if embeddings is None else embeddings
+    """Embedding (unless ``use_encoder`` is off: the fast model) plus surface cues."""
     hand = np.asarray([hand_features(t) for t in texts], dtype=np.float32).reshape(len(texts), -1)
+    if not use_encoder:
+        return hand
+    vectors = encode(texts) if embeddings is None else embeddings
     return np.hstack([vectors, hand]).astype(np.float32)

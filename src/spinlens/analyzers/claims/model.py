@@ -15,10 +15,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from spinlens.analyzers.claims.features import dense_features, hashed_ngrams
+from spinlens.analyzers.claims.features import HAND_FEATURES, dense_features, hashed_ngrams
 from spinlens.models.runtime import load_card, model_dir
 
 MODEL = "checkworthy"
+FAST_MODEL = "checkworthy-fast"
+MODELS = (MODEL, FAST_MODEL)
 
 Vector = npt.NDArray[np.float32]
 
@@ -53,9 +55,14 @@ class CheckworthyModel:
             platt=np.asarray([self.platt_a, self.platt_b], dtype=np.float32),
         )
 
+    @property
+    def uses_encoder(self) -> bool:
+        """False for the fast model: n-grams and surface cues only, no sentence embedding."""
+        return len(self.dense) > len(HAND_FEATURES)
+
     def margin(self, texts: Sequence[str], embeddings: Vector | None = None) -> Vector:
         """Uncalibrated linear scores (what Platt scaling is fitted on)."""
-        z = dense_features(texts, embeddings) @ self.dense + self.bias
+        z = dense_features(texts, embeddings, self.uses_encoder) @ self.dense + self.bias
         for row, text in enumerate(texts):
             z[row] += sum(self.hashed[i] * v for i, v in hashed_ngrams(text).items())
         return z.astype(np.float32)
@@ -68,11 +75,15 @@ class CheckworthyModel:
         probs: Vector = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
         return probs
 
+    def scores(self, texts: Sequence[str]) -> list[float]:
+        """:meth:`predict` as plain floats (for scorers)."""
+        return [float(p) for p in self.predict(texts)]
 
-@lru_cache(maxsize=1)
-def shipped_model() -> CheckworthyModel:
-    return CheckworthyModel.load(model_dir(MODEL) / "weights.npz")
+
+@lru_cache(maxsize=2)
+def shipped_model(name: str = MODEL) -> CheckworthyModel:
+    return CheckworthyModel.load(model_dir(name) / "weights.npz")
 
 
-def card() -> dict[str, Any]:
-    return load_card(MODEL)
+def card(name: str = MODEL) -> dict[str, Any]:
+    return load_card(name)
