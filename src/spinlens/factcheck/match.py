@@ -86,11 +86,12 @@ def candidates(
     sentences: Matrix | None = None,
 ) -> list[Candidate]:
     """Union of the BM25 and cosine top ``depth`` with their features (see ``FEATURES``)."""
-    cos = index.vectors @ vector
-    if sentences is not None and len(sentences) > 1:
-        best_sentence = np.maximum(cos, (index.vectors @ sentences.T).max(axis=1))
-    else:
-        best_sentence = cos
+    # One pass over the (memory-bound) claim matrix for the query and its sentences.
+    many = sentences is not None and len(sentences) > 1
+    stacked = np.vstack([vector, sentences]) if many and sentences is not None else vector[None]
+    sims = index.vectors @ stacked.T
+    cos = sims[:, 0]
+    best_sentence = sims.max(axis=1) if many else cos
     bm25 = index.bm25_scores(query)
     rows = list(dict.fromkeys([*_top(best_sentence, depth).tolist(), *_top(bm25, depth).tolist()]))
     if not rows:
