@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def test_failed_import_leaves_the_store_untouched(tmp_path: Path) -> None:
     def broken() -> list[FactCheck]:
         raise RuntimeError("bad record")
 
-    def records():  # type: ignore[no-untyped-def]
+    def records() -> Iterator[FactCheck]:
         yield FactCheck(id="a", claim="first")
         broken()
 
