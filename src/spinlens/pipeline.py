@@ -17,7 +17,7 @@ from spinlens import __version__
 from spinlens.analyzers.base import Analyzer, Result, create, registry
 from spinlens.config import Settings
 from spinlens.document import Document
-from spinlens.errors import ConfigError, SpinlensError, UnknownAnalyzerError
+from spinlens.errors import ConfigError, UnknownAnalyzerError
 from spinlens.report.schema import (
     AnalyzerRun,
     DocumentInfo,
@@ -134,7 +134,8 @@ class Pipeline:
         try:
             result = analyzer.analyze(doc, context)
         except Exception as exc:
-            if self.raise_errors or not isinstance(exc, SpinlensError | RuntimeError | ValueError):
+            # One failing analyzer (a bug, a locked store) must not cost the user the others.
+            if self.raise_errors:
                 raise
             took = time.perf_counter() - began
             reason = f"{type(exc).__name__}: {exc}"

@@ -9,7 +9,10 @@ def domain_of(url: str | None) -> str | None:
     """Lower-cased host without ``www.``; None for no URL."""
     if not url:
         return None
-    host = urlsplit(url if "//" in url else f"//{url}").hostname
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:  # malformed (e.g. "http://[") : metadata is untrusted, not fatal
+        return None
     if not host:
         return None
     host = host.lower().rstrip(".")
