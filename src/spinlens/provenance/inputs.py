@@ -25,6 +25,7 @@ from spinlens.document.loaders import (
     iter_documents,
 )
 from spinlens.document.loaders.html import looks_like_html
+from spinlens.document.loaders.records import json_lines
 from spinlens.document.urls import domain_of
 from spinlens.errors import InputError, InputTooLargeError, MalformedRecordError, SpinlensError
 
@@ -99,17 +100,11 @@ def _iter_jsonl(path: Path, max_bytes: int) -> Iterator[Loaded]:
         yield Loaded(str(path), error=InputError(f"{path}: cannot read: {exc}"))
         return
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            origin = f"{path}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                err = MalformedRecordError(f"{origin}: malformed JSON on line {number}: {exc.msg}")
-                yield Loaded(origin, error=err)
-                continue
-            yield _guard(origin, partial(light_record, record, origin, max_bytes))
+        for origin, record in json_lines(path, handle):
+            if isinstance(record, MalformedRecordError):
+                yield Loaded(origin, error=record)
+            else:
+                yield _guard(origin, partial(light_record, record, origin, max_bytes))
 
 
 def _iter_json(path: Path, max_bytes: int) -> Iterator[Loaded]:

@@ -14,24 +14,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import get_args
 
 from spinlens.analyzers.quotes.extract import find_attributions, find_quotes
 from spinlens.lexicons import load as load_lexicon
 from spinlens.provenance.align import Change
+from spinlens.provenance.schema import MutationType
 
-MUTATION_TYPES = (
-    "quote_added",
-    "quote_altered",
-    "quote_removed",
-    "attribution_changed",
-    "new_claim",
-    "number_changed",
-    "loaded_wording",
-    "entity_changed",
-    "inserted_text",
-    "deleted_text",
-    "substituted_text",
-)
+MUTATION_TYPES: tuple[str, ...] = get_args(MutationType)
 NEW_CLAIM_WORDS = 6
 SMALL_CHANGE_WORDS = 3
 SENTENCE_TYPES = frozenset({"quote_added", "quote_removed", "new_claim"})

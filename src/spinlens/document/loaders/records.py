@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,17 +62,29 @@ def iter_record_file(path: Path, *, max_bytes: int = 5_000_000) -> Iterator[Load
         if path.suffix.lower() == ".json" and first in "[{":
             yield from _iter_json_document(path, handle.read(), max_bytes)
             return
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            origin = f"{path}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                err = MalformedRecordError(f"{origin}: malformed JSON on line {number}: {exc.msg}")
-                yield Loaded(origin, error=err)
-                continue
-            yield _load_record(record, origin, max_bytes)
+        for origin, record in json_lines(path, handle):
+            if isinstance(record, MalformedRecordError):
+                yield Loaded(origin, error=record)
+            else:
+                yield _load_record(record, origin, max_bytes)
+
+
+def json_lines(path: Path, lines: Iterable[str]) -> Iterator[tuple[str, Any]]:
+    """``(origin, parsed value)`` per non-blank JSONL line; a bad line gives its error, not a stop.
+
+    Shared by every JSONL reader (documents here, the provenance index's light reader).
+    """
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        origin = f"{path}:{number}"
+        try:
+            yield origin, json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield (
+                origin,
+                MalformedRecordError(f"{origin}: malformed JSON on line {number}: {exc.msg}"),
+            )
 
 
 def _iter_json_document(path: Path, raw: str, max_bytes: int) -> Iterator[Loaded]:
