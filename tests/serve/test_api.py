@@ -33,6 +33,14 @@ def test_analyze_returns_a_report_of_the_published_schema(
         assert seed_text[finding["start"] : finding["end"]] == finding["text"]
 
 
+def test_reports_do_not_reveal_server_paths(client: TestClient) -> None:
+    report = client.post("/api/v1/analyze", json={"text": "The mayor said the bridge opens today."})
+    assert report.status_code == 200
+    config = report.json()["config"]
+    assert "paths" not in config
+    assert "limits" in config  # the rest of the configuration stays, for reproducibility
+
+
 def test_html_input_is_reduced_to_the_article_text(client: TestClient) -> None:
     html = (
         "<html><head><title>Bridge</title></head><body><nav>Home | Sport</nav>"

@@ -70,5 +70,10 @@ class Service:
         return view
 
     def analyze(self, article: ArticleIn, options: AnalyzeOptions, pipeline: Pipeline) -> Report:
-        """Runs on a worker thread, with that thread's pipeline."""
-        return self.pipeline_for(options, pipeline).run(self.document(article))
+        """Runs on a worker thread, with that thread's pipeline.
+
+        The server's filesystem paths are its own business: they are dropped from the report.
+        """
+        report = self.pipeline_for(options, pipeline).run(self.document(article))
+        public = {key: value for key, value in report.config.items() if key != "paths"}
+        return report.model_copy(update={"config": public})
