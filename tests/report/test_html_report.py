@@ -45,7 +45,17 @@ def _parse(html: str) -> _Collector:
     return parser
 
 
-def _finding(text: str, analyzer: str, label: str, needle: str, **attrs: Any) -> Finding:
+def _finding(
+    text: str,
+    analyzer: str,
+    label: str,
+    needle: str,
+    *,
+    score: float = 0.8,
+    explanation: str | None = None,
+    **attrs: Any,
+) -> Finding:
+    """A finding on ``needle``; by default its explanation carries markup that must stay inert."""
     start = text.index(needle)
     return Finding(
         analyzer=analyzer,
@@ -53,8 +63,10 @@ def _finding(text: str, analyzer: str, label: str, needle: str, **attrs: Any) ->
         start=start,
         end=start + len(needle),
         text=needle,
-        score=0.8,
-        explanation=f"because <b onmouseover=alert(6)>{label}</b>",
+        score=score,
+        explanation=(
+            f"because <b onmouseover=alert(6)>{label}</b>" if explanation is None else explanation
+        ),
         attrs=attrs,
     )
 
@@ -207,16 +219,7 @@ def test_quote_checks_and_mutations_go_to_their_own_sections() -> None:
     quote = "we will win"
 
     def at(analyzer: str, label: str, needle: str, **attrs: Any) -> Finding:
-        start = text.index(needle)
-        return Finding(
-            analyzer=analyzer,
-            label=label,
-            start=start,
-            end=start + len(needle),
-            text=needle,
-            score=0.9,
-            attrs=attrs,
-        )
+        return _finding(text, analyzer, label, needle, score=0.9, explanation="", **attrs)
 
     report = Report(
         tool=Tool(version="t"),
