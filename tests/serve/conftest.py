@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +12,9 @@ from fastapi.testclient import TestClient
 from spinlens.config import Settings
 from spinlens.pipeline import Pipeline
 from spinlens.serve import ServeConfig, create_app
+
+# The app serves only loopback Host names by default (no DNS rebinding); so do the tests.
+LOCAL = "http://localhost"
 
 
 def make_app(settings: Settings | None = None, **config: object) -> FastAPI:
@@ -26,5 +30,12 @@ def app() -> FastAPI:
 
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as c:
+    with TestClient(app, base_url=LOCAL) as c:
         yield c
+
+
+def form_key(client: TestClient) -> str:
+    """The hidden key the page embeds in its form; posts without it are refused (CSRF)."""
+    match = re.search(r'name="form_key" value="([^"]+)"', client.get("/").text)
+    assert match, "the page's form carries a form key"
+    return match.group(1)

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from spinlens.report import json_schema
 from spinlens.serve.runner import Runner, WorkTimeoutError
-from tests.serve.conftest import make_app
+from tests.serve.conftest import LOCAL, form_key, make_app
 
 QUOTED = 'The mayor said "the bridge will open in May" at a press event on Tuesday.'
 
@@ -92,7 +92,7 @@ def test_schema_health_and_openapi(client: TestClient) -> None:
 
 
 def test_oversized_bodies_are_refused_declared_or_streamed() -> None:
-    with TestClient(make_app(max_body_bytes=2000)) as client:
+    with TestClient(make_app(max_body_bytes=2000), base_url=LOCAL) as client:
         big = {"text": "word " * 1000}
         assert client.post("/api/v1/analyze", json=big).status_code == 413
 
@@ -111,7 +111,7 @@ def test_oversized_bodies_are_refused_declared_or_streamed() -> None:
 
 
 def test_token_is_required_when_configured() -> None:
-    with TestClient(make_app(token="s3cret")) as client:
+    with TestClient(make_app(token="s3cret"), base_url=LOCAL) as client:
         body = {"text": QUOTED}
         assert client.post("/api/v1/analyze", json=body).status_code == 401
         wrong = {"Authorization": "Bearer nope"}
@@ -119,8 +119,9 @@ def test_token_is_required_when_configured() -> None:
         right = {"Authorization": "Bearer s3cret"}
         assert client.post("/api/v1/analyze", json=body, headers=right).status_code == 200
         assert client.get("/healthz").status_code == 200
-        assert client.post("/report", data={"text": QUOTED}).status_code == 401
-        form = client.post("/report", data={"text": QUOTED, "token": "s3cret"})
+        key = form_key(client)
+        assert client.post("/report", data={"text": QUOTED, "form_key": key}).status_code == 401
+        form = client.post("/report", data={"text": QUOTED, "token": "s3cret", "form_key": key})
         assert form.status_code == 200
 
 
@@ -134,7 +135,7 @@ def test_a_full_queue_answers_503_with_retry_after() -> None:
         deadline = time.monotonic() + 10
         while runner.admitted < 1 and time.monotonic() < deadline:
             time.sleep(0.01)
-        with TestClient(app) as client:
+        with TestClient(app, base_url=LOCAL) as client:
             response = client.post("/api/v1/analyze", json={"text": QUOTED})
             assert response.status_code == 503
             assert response.headers["retry-after"] == "7"

@@ -11,6 +11,7 @@ from spinlens.config import Settings
 from spinlens.pipeline import Pipeline
 from spinlens.serve import ServeConfig, create_app
 from tests.core.cli_runner import run_cli
+from tests.serve.conftest import LOCAL
 
 
 def test_factcheck_match_finds_the_published_check(tmp_path: Path) -> None:
@@ -24,7 +25,9 @@ def test_factcheck_match_finds_the_published_check(tmp_path: Path) -> None:
     )
     imported = run_cli("factcheck", "import", str(checks), "--format", "csv")
     assert imported.exit_code == 0, imported.stderr
-    with TestClient(create_app(Settings(), ServeConfig(), Pipeline(["quotes"]))) as client:
+    with TestClient(
+        create_app(Settings(), ServeConfig(), Pipeline(["quotes"])), base_url=LOCAL
+    ) as client:
         claim = {"claim": "America has military bases in Anbar", "top_k": 1}
         matched = client.post("/api/v1/factcheck/match", json=claim).json()["matches"]
         assert matched[0]["claim"].startswith("The US has military bases")

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from spinlens.serve import guard
 from spinlens.serve.guard import BlockedAddressError, check_url, fetch_document
-from tests.serve.conftest import make_app
+from tests.serve.conftest import LOCAL, make_app
 
 ARTICLE = (
     "<html><head><title>Local story</title></head><body><article><h1>Local story</h1>"
@@ -68,7 +68,7 @@ def test_internal_addresses_are_refused(url: str) -> None:
 
 
 def test_the_api_refuses_internal_urls_with_403(local_site: str) -> None:
-    with TestClient(make_app()) as client:
+    with TestClient(make_app(), base_url=LOCAL) as client:
         response = client.post("/api/v1/analyze", json={"url": local_site + "/story"})
         assert response.status_code == 403
         assert response.json()["error"]["code"] == "E106"
@@ -77,7 +77,7 @@ def test_the_api_refuses_internal_urls_with_403(local_site: str) -> None:
 
 
 def test_private_urls_are_fetched_when_allowed(local_site: str) -> None:
-    with TestClient(make_app(allow_private_urls=True)) as client:
+    with TestClient(make_app(allow_private_urls=True), base_url=LOCAL) as client:
         response = client.post("/api/v1/analyze", json={"url": local_site + "/story"})
         assert response.status_code == 200
         doc = response.json()["document"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.serve.conftest import LOCAL, form_key, make_app
+
 
 def test_the_page_offers_paste_upload_and_url(client: TestClient) -> None:
     response = client.get("/")
@@ -17,19 +19,51 @@ def test_the_page_offers_paste_upload_and_url(client: TestClient) -> None:
 def test_pasted_text_and_uploaded_files_give_the_html_report(
     client: TestClient, seed_text: str
 ) -> None:
-    pasted = client.post("/report", data={"text": seed_text, "title": "Seed <b>story</b>"})
+    key = form_key(client)
+    pasted = client.post(
+        "/report", data={"text": seed_text, "title": "Seed <b>story</b>", "form_key": key}
+    )
     assert pasted.status_code == 200
     assert pasted.headers["content-type"].startswith("text/html")
     assert "Seed &lt;b&gt;story&lt;/b&gt;" in pasted.text and "<b>story</b>" not in pasted.text
     assert "<mark" in pasted.text, "findings are highlighted"
-    upload = client.post("/report", files={"file": ("seed.txt", seed_text.encode(), "text/plain")})
+    upload = client.post(
+        "/report",
+        data={"form_key": key},
+        files={"file": ("seed.txt", seed_text.encode(), "text/plain")},
+    )
     assert upload.status_code == 200 and "<mark" in upload.text
 
 
 def test_an_empty_form_or_a_bad_url_is_refused(client: TestClient) -> None:
-    response = client.post("/report", data={"text": "  "})
+    key = form_key(client)
+    response = client.post("/report", data={"text": "  ", "form_key": key})
     assert response.status_code == 422
     assert "paste an article" in response.json()["error"]["message"]
-    bad = client.post("/report", data={"url": "ftp://example.org/story"})
+    bad = client.post("/report", data={"url": "ftp://example.org/story", "form_key": key})
     assert bad.status_code == 422
     assert "http(s) URL" in bad.json()["error"]["message"]
+
+
+def test_a_post_without_the_pages_form_key_is_refused(client: TestClient) -> None:
+    """Another site can make a visitor's browser post the form, but cannot read the key."""
+    for data in ({"text": 'He said "no".'}, {"text": "x", "form_key": "guessed"}):
+        response = client.post("/report", data=data)
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "E701"
+    other = make_app()
+    with TestClient(other, base_url=LOCAL) as second:
+        stale = second.post("/report", data={"text": "x", "form_key": form_key(client)})
+        assert stale.status_code == 403, "a key is good only for the server that issued it"
+
+
+def test_foreign_host_names_are_refused_unless_allowed() -> None:
+    """A DNS-rebinding page reaches a loopback server under its own host name."""
+    with TestClient(make_app(), base_url="http://attacker.example") as client:
+        assert client.get("/").status_code == 400
+        assert client.post("/api/v1/analyze", json={"text": "x"}).status_code == 400
+    with TestClient(make_app(), base_url="http://127.0.0.1:8765") as client:
+        assert client.get("/healthz").status_code == 200
+    allowed = make_app(allowed_hosts=["spinlens.newsroom.example"])
+    with TestClient(allowed, base_url="http://spinlens.newsroom.example") as client:
+        assert client.get("/healthz").status_code == 200

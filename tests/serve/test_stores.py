@@ -13,6 +13,7 @@ from spinlens.serve import ServeConfig, create_app
 from spinlens.sources import Entry, SourceStore
 from tests.conftest import SEED
 from tests.core.cli_runner import run_cli
+from tests.serve.conftest import LOCAL
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def test_store_backed_analyzers_run_on_two_worker_threads(settings: Settings) ->
     pipeline = Pipeline(["quotes", "sources"], settings=settings)
     app = create_app(settings, ServeConfig(workers=2), pipeline)
     body = {"text": 'He said "hello there" to the crowd.', "url": "https://dubious.example/a"}
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL) as client:
         for _ in range(4):  # both workers answer, each with the store it opened itself
             response = client.post("/api/v1/analyze", json=body)
             assert response.status_code == 200
@@ -38,7 +39,7 @@ def test_store_backed_analyzers_run_on_two_worker_threads(settings: Settings) ->
 
 def test_sources_endpoint_reads_the_store(settings: Settings) -> None:
     app = create_app(settings, ServeConfig(), Pipeline(["quotes"], settings=settings))
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL) as client:
         found = client.get("/api/v1/sources/www.wire.example").json()
         assert found["score"] == pytest.approx(0.9)
         assert [r["list"] for r in found["ratings"]] == ["test-list"]
@@ -47,7 +48,9 @@ def test_sources_endpoint_reads_the_store(settings: Settings) -> None:
 
 
 def test_missing_stores_answer_404_with_a_hint() -> None:
-    with TestClient(create_app(Settings(), ServeConfig(), Pipeline(["quotes"]))) as client:
+    with TestClient(
+        create_app(Settings(), ServeConfig(), Pipeline(["quotes"])), base_url=LOCAL
+    ) as client:
         response = client.post("/api/v1/trace", json={"text": "Some article text here."})
         assert response.status_code == 404
         assert "spinlens index add" in response.json()["error"]["message"]
@@ -57,7 +60,9 @@ def test_missing_stores_answer_404_with_a_hint() -> None:
 
 def test_trace_ranks_sources_and_types_the_mutations() -> None:
     assert run_cli("index", "add", str(SEED.parent / "corpus"), "-q").exit_code == 0
-    with TestClient(create_app(Settings(), ServeConfig(), Pipeline(["quotes"]))) as client:
+    with TestClient(
+        create_app(Settings(), ServeConfig(), Pipeline(["quotes"])), base_url=LOCAL
+    ) as client:
         traced = client.post("/api/v1/trace", json={"text": SEED.read_text(encoding="utf-8")})
         assert traced.status_code == 200
         assert traced.json()["best_source"] == "wire-isis-soleimani"

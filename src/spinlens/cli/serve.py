@@ -22,6 +22,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def allowed_hosts(host: str, extra: list[str]) -> list[str]:
+    """Host names to answer: a loopback server refuses other names (DNS rebinding)."""
+    from spinlens.serve.config import LOOPBACK_NAMES
+
+    if not is_loopback(host):
+        return extra or ["*"]
+    return [*LOOPBACK_NAMES, *extra]
+
+
 @command("serve")
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
@@ -45,6 +54,13 @@ def serve(
     ),
     insecure: bool = typer.Option(
         False, "--insecure", help="Allow listening beyond loopback without a token."
+    ),
+    allow_host: list[str] = typer.Option(
+        [],
+        "--allow-host",
+        help="Also answer requests for this Host name, e.g. the name a reverse proxy uses "
+        "(repeatable; '*' for any). Default: loopback names only when listening on loopback, "
+        "any name otherwise (the token guards those).",
     ),
     only: list[str] = typer.Option([], "--only", help="Load only these analyzers (repeatable)."),
     skip: list[str] = typer.Option([], "--skip", help="Do not load these analyzers (repeatable)."),
@@ -71,6 +87,7 @@ def serve(
         timeout=timeout,
         max_body_bytes=max_body,
         allow_private_urls=allow_private_urls,
+        allowed_hosts=allowed_hosts(host, allow_host),
     )
     sys.stderr.write(f"spinlens: loading {', '.join(names)} ...\n")
     app = create_app(settings, config, Pipeline(names, settings=settings))

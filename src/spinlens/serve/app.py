@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from spinlens import __version__
 from spinlens.config import Settings
@@ -63,6 +64,8 @@ def create_app(
     app = FastAPI(title="spinlens", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.service = service
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
+    # Added last, so it runs first: a rebinding page's Host is refused before any work.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=config.allowed_hosts)
     for router in (page, health, api, extras):
         app.include_router(router)
     _add_error_handlers(app, config)

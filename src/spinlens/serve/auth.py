@@ -14,6 +14,13 @@ class AuthError(SpinlensError):
     http_status = 401
 
 
+class FormKeyError(SpinlensError):
+    """The page's form came without this server's form key: a cross-site post, or a stale page."""
+
+    code = "E701"
+    http_status = 403
+
+
 def token_ok(expected: str | None, given: str | None) -> bool:
     """Constant-time comparison; always true when no token is configured."""
     if not expected:

@@ -6,6 +6,8 @@ import os
 
 from pydantic import BaseModel, ConfigDict, Field
 
+LOOPBACK_NAMES: tuple[str, ...] = ("localhost", "127.0.0.1", "::1", "[::1]")
+
 
 class ServeConfig(BaseModel):
     """Knobs of one server; the CLI fills them from options and ``SPINLENS_TOKEN``."""
@@ -23,3 +25,8 @@ class ServeConfig(BaseModel):
         default=False, description="let URL fetches reach private, loopback, link-local hosts"
     )
     retry_after: int = Field(default=2, ge=1, description="Retry-After seconds on 503")
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: list(LOOPBACK_NAMES),
+        description="Host header values served ('*' for any); other names get 400, which "
+        "stops DNS-rebinding pages from reaching a loopback server",
+    )

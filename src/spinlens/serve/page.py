@@ -14,7 +14,7 @@ from spinlens.document.loaders import decode_bytes
 from spinlens.document.loaders.html import looks_like_html
 from spinlens.errors import EmptyInputError, InputError, InputTooLargeError
 from spinlens.report.render import renderer
-from spinlens.serve.auth import AuthError, bearer, token_ok
+from spinlens.serve.auth import AuthError, FormKeyError, bearer, token_ok
 from spinlens.serve.models import AnalyzeOptions, ArticleIn
 from spinlens.serve.service import Service
 
@@ -40,6 +40,7 @@ async def form(request: Request) -> HTMLResponse:
             analyzers=service.loaded,
             token_required=bool(service.config.token),
             max_mb=round(service.settings.limits.max_bytes / 1e6, 1),
+            form_key=service.form_key,
         )
     )
     return HTMLResponse(html, headers={"Content-Security-Policy": PAGE_CSP})
@@ -52,10 +53,13 @@ async def report(
     url: str = Form(""),
     title: str = Form(""),
     token: str = Form(""),
+    form_key: str = Form(""),
     file: UploadFile | None = None,
 ) -> HTMLResponse:
     """Analyse what the form sent (file, else pasted text/HTML, else URL) and render it."""
     service: Service = request.app.state.service
+    if not form_key or not token_ok(service.form_key, form_key):
+        raise FormKeyError("the form is not from this server's page (reload the page and retry)")
     if not token_ok(service.config.token, token or bearer(request)):
         raise AuthError("missing or wrong token")
     article = await _article(service, text, url, title, file)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, replace
+import secrets
+from dataclasses import dataclass, field, replace
 
 from spinlens.config import Settings
 from spinlens.document import Document
@@ -26,6 +27,9 @@ class Service:
     runner: Runner[Pipeline]
     config: ServeConfig
     settings: Settings
+    # Embedded in the page's form and required back: another site cannot read it, so it
+    # cannot make a visitor's browser post to this server (CSRF).
+    form_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
     def document(self, article: ArticleIn) -> Document:
         """The Document for a request body; blocking (may fetch), so call it on a worker."""
