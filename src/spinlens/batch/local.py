@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
 from spinlens.batch.engine import Job, Progress, Summary
+from spinlens.batch.ids import IdSet
 from spinlens.batch.output import LineWriter, done_ids
 from spinlens.batch.tasks import BadRecord, Task, count_tasks, iter_tasks
 from spinlens.batch.work import Outcome, init_worker, preflight, process
@@ -55,10 +56,10 @@ def run_local(job: Job, progress: Progress | None = None) -> Summary:
 
 
 def _new_tasks(
-    job: Job, done: set[str], summary: Summary, errors: LineWriter, progress: Progress
+    job: Job, done: IdSet, summary: Summary, errors: LineWriter, progress: Progress
 ) -> Iterator[Task]:
     """Tasks not yet in OUT and not seen earlier in this run; bad input goes to the side file."""
-    seen = set(done)
+    seen = IdSet()
     for item in iter_tasks(job.sources, max_bytes=job.max_bytes):
         if isinstance(item, BadRecord):
             errors.write_json(_error_line(item.origin, item.key, item.error.code, str(item.error)))

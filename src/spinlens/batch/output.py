@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from spinlens.batch.ids import IdSet
 from spinlens.errors import OutputError
 
 
@@ -20,15 +21,15 @@ def _open(path: Path, mode: str) -> IO[str]:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def done_ids(path: Path) -> set[str]:
+def done_ids(path: Path) -> IdSet:
     """Ids of the reports already in ``path``; also cuts off a half-written last line.
 
     A run killed mid-write leaves at most one partial line; truncating it keeps the file
     valid JSONL so appending can resume cleanly.
     """
+    ids = IdSet()
     if not path.exists():
-        return set()
-    ids: set[str] = set()
+        return ids
     good_end = 0
     with path.open("rb") as handle:
         for line in handle:
