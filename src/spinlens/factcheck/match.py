@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-from spinlens.factcheck.index import FactCheckIndex, clean_query, open_index
+from spinlens.factcheck.index import FactCheckIndex, clean_query, open_index, top_rows
 from spinlens.factcheck.store import FactCheck, FactCheckStore
-from spinlens.models.encoder import encode
+from spinlens.models.encoder import DIM, encode
 from spinlens.models.runtime import model_dir
 
 RERANKER = "claim-reranker"
@@ -46,14 +46,6 @@ class Candidate:
     score: float = 0.0
 
 
-def _top(scores: Matrix, k: int) -> npt.NDArray[np.intp]:
-    k = min(k, len(scores))
-    if k == 0:
-        return np.zeros(0, dtype=np.intp)
-    part = np.argpartition(-scores, k - 1)[:k]
-    return part[np.argsort(-scores[part], kind="stable")]
-
-
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 
 
@@ -66,15 +58,20 @@ class QueryVectors:
 
 
 def embed_queries(queries: Sequence[str]) -> QueryVectors:
-    pieces = [[p for p in _SENTENCE_END.split(q) if len(p) > 15] for q in queries]
-    flat = [p for parts in pieces for p in parts]
-    vectors = encode([*queries, *flat])
-    whole, rest = vectors[: len(queries)], vectors[len(queries) :]
-    out, at = [], 0
-    for parts in pieces:
-        out.append(rest[at : at + len(parts)])
-        at += len(parts)
-    return QueryVectors(whole, out)
+    """Whole-query vectors, plus sentence vectors for queries of two or more sentences (a
+    single sentence adds nothing to the whole query, so it is not encoded twice).
+
+    Each query is encoded in its own batch (the query and its sentences): the int8 encoder
+    quantizes activations per batch, so a query's vector, and its matches, would otherwise
+    depend on the other queries it is sent with.
+    """
+    whole, sentences = [], []
+    for query in queries:
+        parts = [p for p in _SENTENCE_END.split(query) if len(p) > 15]
+        vectors = encode([query, *parts] if len(parts) > 1 else [query])
+        whole.append(vectors[0])
+        sentences.append(vectors[1:])
+    return QueryVectors(np.asarray(whole, dtype=np.float32).reshape(-1, DIM), sentences)
 
 
 def candidates(
@@ -85,43 +82,44 @@ def candidates(
     depth: int = 30,
     sentences: Matrix | None = None,
 ) -> list[Candidate]:
-    """Union of the BM25 and cosine top ``depth`` with their features (see ``FEATURES``)."""
-    cos = index.vectors @ vector
-    best_sentence = cos
-    if sentences is not None and len(sentences) > 1:
-        # A contiguous right-hand side: BLAS is several times slower on a transposed view.
-        per_sentence = index.vectors @ np.ascontiguousarray(sentences.T)
-        best_sentence = np.maximum(cos, per_sentence.max(axis=1))
+    """Union of the BM25 and cosine top ``depth`` with their features (see ``FEATURES``).
+
+    The cosine top is by the best of the whole query and its sentences; features are exact
+    for every candidate, however the dense top was found (see ``FactCheckIndex.dense_top``).
+    """
+    stacked = vector[None, :] if sentences is None else np.vstack([vector[None, :], sentences])
     bm25 = index.bm25_scores(query)
-    rows = list(dict.fromkeys([*_top(best_sentence, depth).tolist(), *_top(bm25, depth).tolist()]))
-    if not rows:
+    dense = index.dense_top(stacked, depth)
+    lexical = top_rows(bm25, depth)
+    rows = np.asarray(list(dict.fromkeys([*dense.tolist(), *lexical.tolist()])), dtype=np.intp)
+    if not len(rows):
         return []
-    cos_c, bm_c = cos[rows], bm25[rows]
+    sims = index.vectors[rows] @ np.ascontiguousarray(stacked.T)
+    cos_c, best_c, bm_c = sims[:, 0], sims.max(axis=1), bm25[rows]
     title_c = index.titles[rows] @ vector
     cos_rank = np.argsort(np.argsort(-cos_c, kind="stable"), kind="stable")
     bm_rank = np.argsort(np.argsort(-bm_c, kind="stable"), kind="stable")
     best_cos, best_bm = float(cos_c.max()), max(float(bm_c.max()), 1e-6)
-    out = []
-    for j, row in enumerate(rows):
-        claim = claims.get(index.ids[row], "")
-        out.append(
-            Candidate(
-                index.ids[row],
-                (
-                    float(cos_c[j]),
-                    float(best_sentence[row]),
-                    float(title_c[j]),
-                    float(cos_c[j]) - best_cos,
-                    1.0 / (1.0 + float(cos_rank[j])),
-                    float(bm_c[j]) / best_bm,
-                    1.0 / (1.0 + float(bm_rank[j])),
-                    fuzz.token_set_ratio(query, claim) / 100.0,
-                    fuzz.partial_ratio(claim, query) / 100.0 if claim else 0.0,
-                    min(len(claim), len(query)) / max(len(claim), len(query), 1),
-                ),
-            )
-        )
-    return out
+    ids = [index.ids[row] for row in rows.tolist()]
+    texts = [claims.get(claim_id, "") for claim_id in ids]
+    token_set = process.cdist([query], texts, scorer=fuzz.token_set_ratio, workers=1)[0]
+    partial = process.cdist(texts, [query], scorer=fuzz.partial_ratio, workers=1)[:, 0]
+    lengths = np.asarray([len(t) for t in texts], dtype=np.float32)
+    features = np.column_stack(
+        [
+            cos_c,
+            best_c,
+            title_c,
+            cos_c - best_cos,
+            1.0 / (1.0 + cos_rank),
+            bm_c / best_bm,
+            1.0 / (1.0 + bm_rank),
+            token_set / 100.0,
+            np.where(lengths > 0, partial / 100.0, 0.0),
+            np.minimum(lengths, len(query)) / np.maximum(np.maximum(lengths, len(query)), 1),
+        ]
+    ).tolist()
+    return [Candidate(i, tuple(f)) for i, f in zip(ids, features, strict=True)]
 
 
 @dataclass(frozen=True)
