@@ -1,7 +1,8 @@
 """Quality floor: the style model still generalises across datasets (a subset, ~10 s).
 
 The full figures come from ``spinlens eval verdict --data ../shared/data``; these floors sit
-below the subset's measured values (0.70 and 0.76 ROC-AUC) to catch regressions, not noise.
+below the subset's measured values (0.71 and 0.84 ROC-AUC, L2 chosen by cross-validation on
+the training subset) to catch regressions, not noise.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import pytest
 from spinlens.eval.verdict import AMT, HORNE, Dataset, cross, load, rates
 from tests.conftest import shared_dataset
 
-FLOORS = {(HORNE, AMT): 0.62, (AMT, HORNE): 0.66}
+FLOORS = {(HORNE, AMT): 0.64, (AMT, HORNE): 0.76}
 
 
 @pytest.mark.quality
@@ -23,7 +24,9 @@ def test_cross_dataset_auc_floor() -> None:
         names, matrix = rates(subset.texts)
         sets.append((subset, names, matrix))
     for train, test in ((0, 1), (1, 0)):
-        result = cross(sets[train], sets[test], l2=10.0)
+        result = cross(sets[train], sets[test])
         floor = FLOORS[(result.train, result.test)]
         assert result.auc >= floor, result
+        # the analyzer's own style score (capped, from absence) ranks nearly as well
+        assert result.verdict_auc is not None and result.verdict_auc >= floor - 0.03, result
         assert result.accuracy > 0.55, result

@@ -25,7 +25,6 @@ from spinlens.eval.verdict import (
 from spinlens.models.runtime import model_dir
 
 DEFAULT_DATA = Path("../shared/data")
-L2 = 10.0
 SHORT = {HORNE: "Horne 2017", AMT: "FakeNewsAMT"}
 
 
@@ -45,24 +44,30 @@ def _featurize(data: Path) -> list[Featurized]:
     return sets
 
 
-def _both_ways(sets: list[Featurized], l2: float) -> list[CrossResult]:
+def _both_ways(sets: list[Featurized], l2: float | None) -> list[CrossResult]:
     return [cross(sets[0], sets[1], l2), cross(sets[1], sets[0], l2)]
 
 
 def _print(results: list[CrossResult]) -> None:
     table = Table(title="verdict style model, cross-dataset (fake = positive class)")
-    for column in ("trained on", "tested on", "n", "ROC-AUC", "accuracy"):
+    for column in ("trained on", "tested on", "n", "ROC-AUC", "accuracy", "L2 (CV on train)"):
         table.add_column(column)
     for r in results:
         train, test = SHORT.get(r.train, r.train), SHORT.get(r.test, r.test)
-        table.add_row(train, test, str(r.n_test), f"{r.auc:.3f}", f"{r.accuracy:.3f}")
-    Console().print(table)
+        table.add_row(train, test, str(r.n_test), f"{r.auc:.3f}", f"{r.accuracy:.3f}", f"{r.l2:g}")
+    Console(width=110).print(table)
+    typer.echo(
+        "ROC-AUC: the fitted model's logit; verdict score: the analyzer's style-only score "
+        "(contributions from absence, each side capped, docs/verdict.md)."
+    )
 
 
 @command("verdict", parent=eval_app)
 def eval_verdict(
     data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder holding the shared datasets."),
-    l2: float = typer.Option(L2, "--l2", help="L2 penalty of the logistic regression."),
+    l2: float | None = typer.Option(
+        None, "--l2", help="L2 penalty (default: chosen by cross-validation on the training set)."
+    ),
 ) -> None:
     """Fit on Horne 2017, test on FakeNewsAMT, and the reverse; print ROC-AUC and accuracy."""
     _print(_both_ways(_featurize(data), l2))
@@ -71,7 +76,9 @@ def eval_verdict(
 @command("verdict", parent=train_app)
 def train_verdict(
     data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder holding the shared datasets."),
-    l2: float = typer.Option(L2, "--l2", help="L2 penalty of the logistic regression."),
+    l2: float | None = typer.Option(
+        None, "--l2", help="L2 penalty (default: chosen by cross-validation on the training set)."
+    ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Where to write style.json (default: the shipped one)."
     ),

@@ -89,6 +89,17 @@ class VerdictAnalyzer(BaseAnalyzer):
         return Result(spans=tuple(spans), data=data, model=self._model.meta.get("name"))
 
 
+def load_calibration() -> tuple[StyleModel, dict[str, Any]]:
+    """The shipped style model and hand-set weights (``models/data/verdict``)."""
+    return _load(model_dir("verdict"))
+
+
+def style_logit(model: StyleModel, rates: Mapping[str, float], w: Mapping[str, Any]) -> float:
+    """The style part of the verdict's logit, as the analyzer computes it: contributions
+    measured from absence, each side capped (used by ``spinlens eval verdict`` too)."""
+    return sum(_capped(model.contributions(rates), w).values())
+
+
 def _capped(contributions: Mapping[str, float], w: Mapping[str, Any]) -> dict[str, float]:
     """Scale the style signals toward each side to its cap, separately.
 

@@ -41,6 +41,8 @@ STYLE_TEXT = {
     "numbers": "Specific figures ({n})",
     "dates": "Specific days and dates ({n})",
     "roles": "Named officials, experts or institutions ({n})",
+    "headline_shouting": "Headline shouts in capitals ({n} words): {examples}",
+    "headline_exclamations": "Exclamation mark in the headline ({n})",
 }
 
 

@@ -23,6 +23,8 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 # ("BOMBSHELL"); ISIS, NATO or FBI alone do not count.
 _CAPS = re.compile(r"\b[A-Z]{2,}(?:[ \t]+[A-Z]{2,}\b)+|\b[A-Z]{7,}\b")
 _EXCLAIM = re.compile(r"!+")
+_CAPS_WORD = re.compile(r"\b[A-Z]{2,}\b")
+HEADLINE_MAX_WORDS = 25
 _QUESTION = re.compile(r"\?+")
 _SECOND = re.compile(r"\b(?:you|your|yours|yourself|yourselves)\b", re.I)
 _FIRST = re.compile(r"\b(?:I|me|my|mine|myself|we|us|our|ours|ourselves)\b")
@@ -119,6 +121,42 @@ def _shouting(text: str, quoted: _Mask) -> tuple[Evidence, ...]:
     )
 
 
+def headline(doc: Document) -> tuple[int, int] | None:
+    """The headline, when the text starts with one: a short first line followed by more text.
+
+    A line of at most ``HEADLINE_MAX_WORDS`` words that does not end like a sentence (``.``,
+    ``:`` or ``,``); a dateline paragraph or a lede sentence is not a headline.
+    """
+    if len(doc.paragraphs) < 2:
+        return None
+    first = doc.paragraphs[0]
+    line = doc.text[first.start : first.end].rstrip("\"'”’ ")
+    words = sum(1 for _ in _WORD.finditer(line))
+    if not 0 < words <= HEADLINE_MAX_WORDS or line.endswith((".", ":", ",", ";")):
+        return None
+    return first.start, first.end
+
+
+def _headline_signals(text: str, bounds: tuple[int, int] | None) -> dict[str, tuple[Evidence, ...]]:
+    """Shouting and exclamation marks in the headline, one piece of evidence per word or mark."""
+    if bounds is None:
+        return {"headline_shouting": (), "headline_exclamations": ()}
+    start, end = bounds
+    line = text[start:end]
+    shouting = tuple(
+        Evidence(
+            start + m.start() + w.start(), start + m.start() + w.end(), "verdict", "headline_caps"
+        )
+        for m in _CAPS.finditer(line)
+        for w in _CAPS_WORD.finditer(m.group())
+    )
+    marks = tuple(
+        Evidence(start + m.start(), start + m.end(), "verdict", "headline_exclamation")
+        for m in _EXCLAIM.finditer(line)
+    )
+    return {"headline_shouting": shouting, "headline_exclamations": marks}
+
+
 def _quotes(doc: Document, context: Mapping[str, Result]) -> tuple[Span, ...]:
     """The quotes analyzer's spans, running it here when the pipeline did not."""
     if "quotes" in context:
@@ -136,6 +174,14 @@ def signals(doc: Document, context: Mapping[str, Result]) -> list[Signal]:
     quotes = _quotes(doc, context)
     quoted = _Mask([(s.start, s.end) for s in quotes if s.label in {"quote", "unattributed_quote"}])
     lexicon = load("loaded")
+    top = headline(doc)
+    # The headline's capitals and exclamation marks are its own signals, not the body's.
+    body = _Mask(
+        [
+            *((s.start, s.end) for s in quotes if s.label in {"quote", "unattributed_quote"}),
+            *([top] if top else []),
+        ]
+    )
 
     def by_label(*labels: str) -> tuple[Evidence, ...]:
         return tuple(
@@ -154,8 +200,8 @@ def signals(doc: Document, context: Mapping[str, Result]) -> list[Signal]:
     )
     found: dict[str, tuple[tuple[Evidence, ...], float]] = {
         "loaded_words": (loaded, words / 100),
-        "all_caps": (_shouting(text, quoted), words / 100),
-        "exclamations": (_regex(_EXCLAIM, "exclamation", quoted)(text), sentences),
+        "all_caps": (_shouting(text, body), words / 100),
+        "exclamations": (_regex(_EXCLAIM, "exclamation", body)(text), sentences),
         "questions": (_regex(_QUESTION, "question", quoted)(text), sentences),
         "second_person": (_regex(_SECOND, "second_person", quoted)(text), words / 100),
         "first_person": (_regex(_FIRST, "first_person", quoted)(text), words / 100),
@@ -169,6 +215,7 @@ def signals(doc: Document, context: Mapping[str, Result]) -> list[Signal]:
         "unattributed_quotes": (by_label("unattributed_quote"), sentences),
         "attributed_quotes": (by_label("quote"), sentences),
         "attributions": (by_label("attribution"), sentences),
+        **{name: (ev, 1.0) for name, ev in _headline_signals(text, top).items()},
     }
     return [Signal(name, len(ev) / per, ev) for name, (ev, per) in found.items()]
 
