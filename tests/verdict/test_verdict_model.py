@@ -72,6 +72,7 @@ def test_train_and_eval_commands(tmp_path: Path) -> None:
 
     evaluated = run_cli("eval", "verdict", "--data", str(data))
     assert evaluated.exit_code == 0 and "1.000" in evaluated.stdout
+    assert "verdict score ROC-AUC" in evaluated.stdout and "L2 (CV on train)" in evaluated.stdout
 
 
 def test_eval_without_data_is_a_clear_error(tmp_path: Path) -> None:

@@ -50,11 +50,14 @@ def _both_ways(sets: list[Featurized], l2: float | None) -> list[CrossResult]:
 
 def _print(results: list[CrossResult]) -> None:
     table = Table(title="verdict style model, cross-dataset (fake = positive class)")
-    for column in ("trained on", "tested on", "n", "ROC-AUC", "accuracy", "L2 (CV on train)"):
+    columns = ("trained on", "tested on", "n", "ROC-AUC", "accuracy", "L2 (CV on train)")
+    for column in (*columns, "verdict score ROC-AUC"):
         table.add_column(column)
     for r in results:
         train, test = SHORT.get(r.train, r.train), SHORT.get(r.test, r.test)
-        table.add_row(train, test, str(r.n_test), f"{r.auc:.3f}", f"{r.accuracy:.3f}", f"{r.l2:g}")
+        capped = "-" if r.verdict_auc is None else f"{r.verdict_auc:.3f}"
+        row = (str(r.n_test), f"{r.auc:.3f}", f"{r.accuracy:.3f}", f"{r.l2:g}", capped)
+        table.add_row(train, test, *row)
     Console(width=110).print(table)
     typer.echo(
         "ROC-AUC: the fitted model's logit; verdict score: the analyzer's style-only score "
