@@ -67,7 +67,7 @@ class VerdictAnalyzer(BaseAnalyzer):
         style_share = _capped(contributions, w)
         style_total = sum(style_share.values())
         findings = [
-            *reasons.propaganda(context, w["propaganda_per_technique"]),
+            *reasons.propaganda(context, w["propaganda_per_technique"], word_count(doc), w),
             *reasons.provenance(doc, context, w),
             *reasons.claims(context, w["claims"], w["claims_max"]),
             *reasons.sources(context, w["source_weight"]),
