@@ -86,3 +86,25 @@ def test_non_english_gets_no_style_reasons() -> None:
     doc = Document.from_text("El ministro dijo el lunes que el paro bajó. " * 10, language="es")
     data = VerdictAnalyzer().analyze(doc, {}).data
     assert data["reasons"] == [] and data["label"] == "insufficient evidence"
+
+
+def _technique_weight(text: str) -> float:
+    """The propaganda reason's weight for two loaded-language passages in the first sentence."""
+    doc = Document.from_text(text, language="en")
+    spans = tuple(
+        doc.span(text.index(w), text.index(w) + len(w), "Loaded_Language", 0.9)
+        for w in ("minister", "unemployment")
+    )
+    data = VerdictAnalyzer().analyze(doc, {"propaganda": Result(spans=spans, data={})}).data
+    weights = [r["weight"] for r in data["reasons"] if "loaded language" in r["text"]]
+    assert len(weights) == 1, data["reasons"]
+    return float(weights[0])
+
+
+def test_techniques_weigh_by_density_not_raw_count() -> None:
+    # the same two passages weigh less in an article four times as long
+    short, long = _technique_weight(TEXT), _technique_weight(TEXT * 4)
+    assert 0 < long < short
+    # and a very short text is counted as a 200-word one, not blown up
+    tiny = _technique_weight(TEXT.split(". ")[0] + ".\n")
+    assert tiny == _technique_weight(TEXT.split(". ")[0] + ". It rained.\n")
