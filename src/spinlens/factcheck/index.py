@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from spinlens.factcheck.encoder import encode
 from spinlens.factcheck.store import FactCheck, FactCheckStore
-from spinlens.models.encoder import encode
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 IVF_MIN_ROWS = 30_000
 IVF_PROBE_FRACTION = 0.15
 _URL = re.compile(r"(?:https?://|pic\.twitter\.com/|www\.)\S+", re.I)

@@ -17,9 +17,9 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
+from spinlens.factcheck.encoder import DIM, encode
 from spinlens.factcheck.index import FactCheckIndex, clean_query, open_index, top_rows
 from spinlens.factcheck.store import FactCheck, FactCheckStore
-from spinlens.models.encoder import DIM, encode
 from spinlens.models.runtime import model_dir
 
 RERANKER = "claim-reranker"
