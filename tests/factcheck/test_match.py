@@ -82,3 +82,17 @@ def test_matcher_over_inverted_lists_ranks_the_paraphrased_claim_first(tmp_path:
         matcher = Matcher(store, index=index)
         ranked = matcher.rank(["Is it true that bleach can cure covid-19?"], top=3)
     assert ranked[0][0].claim_id == "real-1"
+
+
+def test_matching_encoder_puts_a_paraphrase_closer_than_another_claim() -> None:
+    from spinlens.factcheck.encoder import encode
+
+    tweet, same, other = encode(
+        [
+            "Wow, Obama let 122 Gitmo prisoners go and they went right back to terror!",
+            "122 detainees released from Guantanamo Bay under Obama re-engaged in terrorism.",
+            "Drinking bleach cures the coronavirus.",
+        ]
+    )
+    assert np.allclose([np.linalg.norm(v) for v in (tweet, same, other)], 1.0, atol=1e-4)
+    assert float(tweet @ same) > float(tweet @ other) + 0.2
