@@ -79,3 +79,12 @@ def test_eval_without_data_is_a_clear_error(tmp_path: Path) -> None:
     run = run_cli("eval", "verdict", "--data", str(tmp_path))
     assert run.exit_code == 7
     assert "horne2017-fakenewsdata1 not found" in run.stderr
+
+
+def test_eval_with_propaganda_scores_style_plus_its_reasons(tmp_path: Path) -> None:
+    data = _dataset(tmp_path / "data")
+    run = run_cli("eval", "verdict", "--data", str(data), "--with-propaganda")
+    assert run.exit_code == 0, run.stderr
+    assert "+ propaganda" in run.stdout
+    rows = [line for line in run.stdout.splitlines() if "Horne 2017" in line]
+    assert len(rows) == 2 and all(line.count("1.000") >= 2 for line in rows), run.stdout

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
+from spinlens.analyzers.verdict.model import Array
 from spinlens.cli.app import command, eval_app, train_app
 from spinlens.eval.verdict import (
     AMT,
@@ -18,9 +19,9 @@ from spinlens.eval.verdict import (
     CrossResult,
     Featurized,
     cross,
+    featurize,
     fit_shipped,
     load,
-    rates,
 )
 from spinlens.models.runtime import model_dir
 
@@ -35,33 +36,48 @@ def _progress(name: str) -> Callable[[Iterable[str]], Iterable[str]]:
     return show
 
 
-def _featurize(data: Path) -> list[Featurized]:
-    sets = []
+def _featurize(
+    data: Path, with_propaganda: bool = False
+) -> tuple[list[Featurized], list[Array | None]]:
+    """Both datasets' signal rates; with the propaganda analyzer, its reasons' weight too."""
+    from spinlens.analyzers.propaganda import PropagandaAnalyzer  # loads its model: only here
+
+    analyzer = PropagandaAnalyzer() if with_propaganda else None
+    sets, evidence = [], []
     for name in (HORNE, AMT):
         dataset = load(data, name)
-        names, matrix = rates(dataset.texts, _progress(name))
+        names, matrix, extra = featurize(dataset.texts, _progress(name), analyzer)
         sets.append((dataset, names, matrix))
-    return sets
+        evidence.append(extra)
+    return sets, evidence
 
 
-def _both_ways(sets: list[Featurized], l2: float | None) -> list[CrossResult]:
-    return [cross(sets[0], sets[1], l2), cross(sets[1], sets[0], l2)]
+def _both_ways(
+    sets: list[Featurized], l2: float | None, evidence: list[Array | None] | None = None
+) -> list[CrossResult]:
+    extra = evidence or [None, None]
+    return [cross(sets[0], sets[1], l2, extra[1]), cross(sets[1], sets[0], l2, extra[0])]
 
 
 def _print(results: list[CrossResult]) -> None:
     table = Table(title="verdict style model, cross-dataset (fake = positive class)")
+    full = any(r.with_propaganda_auc is not None for r in results)
     columns = ("trained on", "tested on", "n", "ROC-AUC", "accuracy", "L2 (CV on train)")
-    for column in (*columns, "verdict score ROC-AUC"):
+    extra = ("verdict score ROC-AUC", *(("+ propaganda",) if full else ()))
+    for column in (*columns, *extra):
         table.add_column(column)
     for r in results:
         train, test = SHORT.get(r.train, r.train), SHORT.get(r.test, r.test)
         capped = "-" if r.verdict_auc is None else f"{r.verdict_auc:.3f}"
-        row = (str(r.n_test), f"{r.auc:.3f}", f"{r.accuracy:.3f}", f"{r.l2:g}", capped)
+        row = [str(r.n_test), f"{r.auc:.3f}", f"{r.accuracy:.3f}", f"{r.l2:g}", capped]
+        if full:
+            row.append("-" if r.with_propaganda_auc is None else f"{r.with_propaganda_auc:.3f}")
         table.add_row(train, test, *row)
     Console(width=110).print(table)
     typer.echo(
         "ROC-AUC: the fitted model's logit; verdict score: the analyzer's style-only score "
-        "(contributions from absence, each side capped, docs/verdict.md)."
+        "(contributions from absence, each side capped, docs/verdict.md)"
+        + ("; + propaganda: that score plus the propaganda reasons." if full else ".")
     )
 
 
@@ -71,9 +87,15 @@ def eval_verdict(
     l2: float | None = typer.Option(
         None, "--l2", help="L2 penalty (default: chosen by cross-validation on the training set)."
     ),
+    with_propaganda: bool = typer.Option(
+        False,
+        "--with-propaganda",
+        help="Also run the propaganda analyzer and score style + its reasons (minutes).",
+    ),
 ) -> None:
     """Fit on Horne 2017, test on FakeNewsAMT, and the reverse; print ROC-AUC and accuracy."""
-    _print(_both_ways(_featurize(data), l2))
+    sets, evidence = _featurize(data, with_propaganda)
+    _print(_both_ways(sets, l2, evidence))
 
 
 @command("verdict", parent=train_app)
@@ -87,7 +109,7 @@ def train_verdict(
     ),
 ) -> None:
     """Fit the shipped style model on both datasets; record the cross-dataset figures in it."""
-    sets = _featurize(data)
+    sets, _ = _featurize(data)
     results = _both_ways(sets, l2)
     _print(results)
     model = fit_shipped(sets, l2, results)

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from spinlens.analyzers.verdict import load_calibration, style_logit
+from spinlens.analyzers.base import BaseAnalyzer
+from spinlens.analyzers.verdict import load_calibration, reasons, style_logit
 from spinlens.analyzers.verdict.model import Array, StyleModel, fit, roc_auc
-from spinlens.analyzers.verdict.signals import signals
+from spinlens.analyzers.verdict.signals import signals, word_count
 from spinlens.document import Document
 from spinlens.errors import MissingDependencyError
 
@@ -97,11 +98,34 @@ def rates(
     texts: Sequence[str], progress: Callable[[Iterable[str]], Iterable[str]] = iter
 ) -> tuple[list[str], Array]:
     """The signal-rate matrix of ``texts`` (rows) by feature (columns)."""
-    matrix = []
+    names, matrix, _ = featurize(texts, progress)
+    return names, matrix
+
+
+def featurize(
+    texts: Sequence[str],
+    progress: Callable[[Iterable[str]], Iterable[str]] = iter,
+    propaganda: BaseAnalyzer | None = None,
+) -> tuple[list[str], Array, Array | None]:
+    """Signal rates, and with ``propaganda`` the weight of its reasons in each verdict.
+
+    With the propaganda analyzer the rates are computed as the pipeline computes them (words
+    inside technique spans are not loaded words again), and the third value holds the
+    hand-set propaganda reasons' total logit per text (``reasons.propaganda``).
+    """
+    _, weights = load_calibration()
+    matrix, evidence = [], []
     for text in progress(texts):
-        found = {s.name: s.value for s in signals(Document.from_text(text, language="en"), {})}
+        doc = Document.from_text(text, language="en")
+        context = {"propaganda": propaganda.analyze(doc, {})} if propaganda else {}
+        found = {s.name: s.value for s in signals(doc, context)}
         matrix.append([found[name] for name in MODEL_FEATURES])
-    return list(MODEL_FEATURES), np.asarray(matrix, dtype=np.float64)
+        if propaganda is not None:
+            per = weights["propaganda_per_technique"]
+            drafts = reasons.propaganda(context, per, word_count(doc), weights)
+            evidence.append(sum(d.weight for d in drafts))
+    extra = np.asarray(evidence, dtype=np.float64) if propaganda is not None else None
+    return list(MODEL_FEATURES), np.asarray(matrix, dtype=np.float64), extra
 
 
 @dataclass(frozen=True)
@@ -113,6 +137,7 @@ class CrossResult:
     n_test: int
     l2: float = 10.0
     verdict_auc: float | None = None  # of the analyzer's style-only score: prior + capped style
+    with_propaganda_auc: float | None = None  # that score plus the propaganda reasons
 
 
 def _folds(labels: Array, k: int) -> list[Array]:
@@ -162,11 +187,14 @@ def cross(
     a: tuple[Dataset, list[str], Array],
     b: tuple[Dataset, list[str], Array],
     l2: float | None = None,
+    evidence: Array | None = None,
 ) -> CrossResult:
     """Fit on ``a``, score ``b``: ROC-AUC and accuracy at the fitted 0.5 probability.
 
     ``l2=None`` picks the penalty by cross-validation inside ``a`` (:func:`choose_l2`); the test
-    dataset is never looked at before scoring.
+    dataset is never looked at before scoring. ``evidence`` (per test text, from
+    :func:`featurize` with the propaganda analyzer) adds the verdict's propaganda reasons to
+    the style score, as the analyzer does.
     """
     (train, names, x_train), (test, _, x_test) = a, b
     y_train = np.asarray(train.labels, dtype=np.float64)
@@ -179,7 +207,8 @@ def cross(
     _, weights = load_calibration()
     styled = [style_logit(model, dict(zip(names, row, strict=True)), weights) for row in x_test]
     verdict_auc = roc_auc(styled, test.labels)
-    return CrossResult(train.name, test.name, auc, accuracy, len(y), penalty, verdict_auc)
+    full = None if evidence is None else roc_auc(np.asarray(styled) + evidence, test.labels)
+    return CrossResult(train.name, test.name, auc, accuracy, len(y), penalty, verdict_auc, full)
 
 
 Featurized = tuple[Dataset, list[str], Array]
