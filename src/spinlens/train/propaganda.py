@@ -48,6 +48,8 @@ class TrainConfig:
     seed: int = 13
     holdout: float = 0.1
     threads: int = 2
+    init: str | None = None  # continue from this checkpoint (a state dict saved by ``train``)
+    shuffle_seed: int = 0  # added to the per-epoch shuffle seed: a continued run sees new orders
 
 
 def split_ids(ids: list[str], holdout: float, seed: int) -> tuple[list[str], list[str]]:
@@ -157,6 +159,9 @@ def train(data: Path, out: Path, cfg: TrainConfig, log: Any = print) -> Path:
     log(f"{len(fit_ids)} train articles, {len(fit)} windows; {len(hold_ids)} held out")
 
     model = build_model(src)
+    if cfg.init:
+        model.load_state_dict(torch.load(cfg.init, map_location="cpu"))
+        log(f"continuing from {cfg.init}")
     model.train()
     frozen = [model.encoder.embeddings, *model.encoder.encoder.layer[: cfg.frozen_layers]]
     for module in frozen:
@@ -179,7 +184,7 @@ def train(data: Path, out: Path, cfg: TrainConfig, log: Any = print) -> Path:
     order = list(range(len(fit)))
     step = 0
     for epoch in range(1, cfg.epochs + 1):
-        random.Random(cfg.seed + epoch).shuffle(order)
+        random.Random(cfg.seed + cfg.shuffle_seed + epoch).shuffle(order)
         t0, running = time.time(), 0.0
         for i in range(0, len(order), cfg.batch_size):
             batch = [fit[j] for j in order[i : i + cfg.batch_size]]
@@ -251,5 +256,18 @@ if __name__ == "__main__":
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--epochs", type=int, default=TrainConfig.epochs)
+    parser.add_argument("--init", help="continue from this checkpoint")
+    parser.add_argument("--lr", type=float, default=TrainConfig.lr)
+    parser.add_argument("--head-lr", type=float, default=TrainConfig.head_lr)
+    parser.add_argument("--threads", type=int, default=TrainConfig.threads)
+    parser.add_argument("--shuffle-seed", type=int, default=0)
     args = parser.parse_args()
-    train(args.data, args.out, TrainConfig(epochs=args.epochs), log=lambda m: print(m, flush=True))
+    cfg = TrainConfig(
+        epochs=args.epochs,
+        init=args.init,
+        lr=args.lr,
+        head_lr=args.head_lr,
+        threads=args.threads,
+        shuffle_seed=args.shuffle_seed,
+    )
+    train(args.data, args.out, cfg, log=lambda m: print(m, flush=True))

@@ -20,8 +20,10 @@ from spinlens.analyzers.propaganda.taxonomy import PTC_LABELS, S2023_LABELS
 from spinlens.eval.propaganda_data import PTC, S2023
 from spinlens.eval.propaganda_score import PRF, multilabel_micro_f1, tc_micro_f1
 
-TC_C = 0.2  # LinearSVC; 5-fold CV micro-F1 0.590 / 0.600 / 0.599 for C = 0.1 / 0.2 / 0.3
+TC_C = 0.2  # LinearSVC C when none is chosen
+TC_C_GRID = (0.1, 0.2, 0.3)  # the candidates; ``cv_tc`` picks among them inside each fold
 PAR_ALPHA = 2e-5
+PAR_DENSE_WEIGHT = 1.0  # scale of the MiniLM line embedding next to the hashed n-grams
 
 
 def line_around(text: str, start: int, end: int) -> str:
@@ -95,28 +97,64 @@ def tc_predict(
     return out
 
 
+def _tc_fold_predictions(
+    data: SpanRows, X: Any, arts: np.ndarray, fold: set[str], c: float
+) -> list[tuple[str, int, int, str]]:
+    test = np.isin(arts, list(fold))
+    train = np.flatnonzero(~test)
+    coef, bias = fit_multiclass(X[train], [data.labels[j] for j in train], PTC_LABELS, c)
+    return tc_predict([data.keys[j] for j in np.flatnonzero(test)], X[test], coef, bias)
+
+
+def choose_c(
+    data: SpanRows, X: Any, arts: np.ndarray, seed: int, grid: Sequence[float] = TC_C_GRID
+) -> tuple[float, dict[float, float]]:
+    """The C with the best 3-fold CV TC micro-F1 on these rows (folds by article)."""
+    gold = [(*key, lab) for key, lab in zip(data.keys, data.labels, strict=True)]
+    scores = {}
+    for c in grid:
+        pred: list[tuple[str, int, int, str]] = []
+        for fold in folds_of(sorted(set(arts.tolist())), 3, seed):
+            pred += _tc_fold_predictions(data, X, arts, fold, c)
+        scores[c] = tc_micro_f1(pred, gold)
+    return max(grid, key=lambda c: scores[c]), scores
+
+
+def _subset(data: SpanRows, rows: np.ndarray) -> SpanRows:
+    return SpanRows(
+        [data.keys[j] for j in rows], [data.labels[j] for j in rows], [data.rows[j] for j in rows]
+    )
+
+
 def cv_tc(ptc: PTC, k: int = 5, seed: int = 13, log: Callable[[str], None] = print) -> float:
-    """TC micro-F1 by k-fold cross-validation over PTC train articles (gold spans given)."""
+    """TC micro-F1 by k-fold cross-validation over PTC train articles (gold spans given).
+
+    Nested: in each outer fold, C is chosen by an inner 3-fold CV on the outer training
+    articles only, so the held-out fold plays no part in any choice.
+    """
     data = tc_rows(ptc.train, ptc.train_spans)
     X = F.to_csr(data.rows)
     arts = np.array([key[0] for key in data.keys])
     pred: list[tuple[str, int, int, str]] = []
     gold = [(*key, lab) for key, lab in zip(data.keys, data.labels, strict=True)]
     for i, fold in enumerate(folds_of(list(ptc.train), k, seed)):
-        test = np.isin(arts, list(fold))
-        coef, bias = fit_multiclass(
-            X[~test], [data.labels[j] for j in np.flatnonzero(~test)], PTC_LABELS
-        )
-        pred += tc_predict([data.keys[j] for j in np.flatnonzero(test)], X[test], coef, bias)
-        log(f"TC fold {i + 1}/{k} done")
+        inner = np.flatnonzero(~np.isin(arts, list(fold)))
+        c, scores = choose_c(_subset(data, inner), X[inner], arts[inner], seed)
+        pred += _tc_fold_predictions(data, X, arts, fold, c)
+        inner_f1 = " ".join(f"{k}:{v:.3f}" for k, v in scores.items())
+        log(f"TC fold {i + 1}/{k} done (C {c}; inner CV {inner_f1})")
     return tc_micro_f1(pred, gold)
 
 
-def fit_tc(ptc: PTC, out: Path, articles: Sequence[str] | None = None) -> None:
+def fit_tc(ptc: PTC, out: Path, articles: Sequence[str] | None = None, seed: int = 13) -> float:
+    """Fit the shipped span classifier; C is chosen by 3-fold CV on the same articles."""
     texts = {a: ptc.train[a] for a in (articles or ptc.train)}
     data = tc_rows(texts, ptc.train_spans)
-    coef, bias = fit_multiclass(F.to_csr(data.rows), data.labels, PTC_LABELS)
+    X = F.to_csr(data.rows)
+    c, _ = choose_c(data, X, np.array([key[0] for key in data.keys]), seed)
+    coef, bias = fit_multiclass(X, data.labels, PTC_LABELS, c)
     np.savez_compressed(out, coef=coef.astype(np.float16), bias=bias, labels=np.array(PTC_LABELS))
+    return c
 
 
 # --- SemEval-2023 paragraphs -------------------------------------------------------------
@@ -140,13 +178,31 @@ def paragraph_rows(
     return keys, gold, rows
 
 
+def paragraph_matrix(
+    s23: S2023, ids: Sequence[str], dense_weight: float | None = PAR_DENSE_WEIGHT
+) -> tuple[list[tuple[str, int]], list[set[str]], Any]:
+    """Rows of every non-empty line of ``ids``: hashed n-grams, then (unless ``dense_weight``
+    is None) ``dense_weight`` x the line's MiniLM sentence embedding in the last 384 columns."""
+    from scipy.sparse import csr_matrix, hstack
+
+    keys, gold, rows = paragraph_rows(s23, ids)
+    X = F.to_csr(rows)
+    if dense_weight is None:
+        return keys, gold, X
+    from spinlens.models.encoder import encode
+
+    lines = [line for art in ids for _, line in paragraph_units(s23.articles[art])]
+    dense = csr_matrix(np.float32(dense_weight) * encode(lines))
+    return keys, gold, hstack([X, dense]).tocsr()
+
+
 def fit_ovr(
     X: Any, gold: Sequence[set[str]], alpha: float = PAR_ALPHA
 ) -> tuple[np.ndarray, np.ndarray]:
     """One logistic model per label, fitted by SGD (seconds, where liblinear took minutes)."""
     from sklearn.linear_model import SGDClassifier
 
-    coef = np.zeros((len(S2023_LABELS), F.DIMS), dtype=np.float32)
+    coef = np.zeros((len(S2023_LABELS), X.shape[1]), dtype=np.float32)
     bias = np.full(len(S2023_LABELS), -1e4, dtype=np.float32)
     for j, label in enumerate(S2023_LABELS):
         y = np.array([label in g for g in gold])
@@ -180,12 +236,15 @@ def tune_threshold(X: Any, gold: list[set[str]], arts: np.ndarray, seed: int) ->
 
 
 def cv_paragraphs(
-    s23: S2023, k: int = 5, seed: int = 13, log: Callable[[str], None] = print
+    s23: S2023,
+    k: int = 5,
+    seed: int = 13,
+    log: Callable[[str], None] = print,
+    dense_weight: float | None = PAR_DENSE_WEIGHT,
 ) -> PRF:
     """Paragraph-level micro P/R/F1 by k-fold CV over the 2023 articles."""
     ids = sorted(s23.articles)
-    keys, gold, rows = paragraph_rows(s23, ids)
-    X = F.to_csr(rows)
+    keys, gold, X = paragraph_matrix(s23, ids, dense_weight)
     arts = np.array([key[0] for key in keys])
     pred: list[set[str]] = [set() for _ in keys]
     for i, fold in enumerate(folds_of(ids, k, seed)):
@@ -202,20 +261,27 @@ def cv_paragraphs(
 
 
 def fit_paragraphs(
-    s23: S2023, out: Path, seed: int = 13, ids: Sequence[str] | None = None
+    s23: S2023,
+    out: Path,
+    seed: int = 13,
+    ids: Sequence[str] | None = None,
+    dense_weight: float | None = PAR_DENSE_WEIGHT,
 ) -> float:
     """Fit on ``ids`` (default: all articles); the threshold comes from inner 3-fold CV."""
     ids = sorted(ids or s23.articles)
-    keys, gold, rows = paragraph_rows(s23, ids)
-    X = F.to_csr(rows)
+    keys, gold, X = paragraph_matrix(s23, ids, dense_weight)
     arts = np.array([key[0] for key in keys])
     thr = tune_threshold(X, gold, arts, seed)
     coef, bias = fit_ovr(X, gold)
+    extra: dict[str, Any] = {}
+    if dense_weight is not None:
+        extra = {"dense_coef": coef[:, F.DIMS :], "dense_weight": np.float32(dense_weight)}
     np.savez_compressed(
         out,
-        coef=coef.astype(np.float16),
+        coef=coef[:, : F.DIMS].astype(np.float16),
         bias=bias,
         labels=np.array(S2023_LABELS),
         threshold=np.float32(thr),
+        **extra,
     )
     return thr

@@ -61,18 +61,32 @@ class LinearModel:
             self.bias: npt.NDArray[np.float32] = z["bias"].astype(np.float32)
             self.labels = tuple(str(x) for x in z["labels"])
             self.threshold = float(z["threshold"]) if "threshold" in z else 0.5
+            # optional dense part: weights over ``dense_weight`` x a MiniLM sentence embedding
+            self.dense_coef: npt.NDArray[np.float32] | None = (
+                z["dense_coef"].astype(np.float32) if "dense_coef" in z else None
+            )
+            self.dense_weight = float(z["dense_weight"]) if "dense_weight" in z else 1.0
 
-    def scores(self, row: F.SparseRow) -> npt.NDArray[np.float32]:
-        return F.scores(row, self.coef, self.bias)
+    def scores(
+        self, row: F.SparseRow, dense: npt.NDArray[np.float32] | None = None
+    ) -> npt.NDArray[np.float32]:
+        out = F.scores(row, self.coef, self.bias)
+        if self.dense_coef is not None and dense is not None:
+            out = (out + self.dense_coef @ (np.float32(self.dense_weight) * dense)).astype(
+                np.float32
+            )
+        return out
 
     def softmax(self, row: F.SparseRow, temperature: float = 1.0) -> npt.NDArray[np.float32]:
         s = self.scores(row) / np.float32(temperature)
         e: npt.NDArray[np.float32] = np.exp(s - s.max()).astype(np.float32)
         return e / np.float32(e.sum())
 
-    def sigmoid(self, row: F.SparseRow) -> npt.NDArray[np.float32]:
+    def sigmoid(
+        self, row: F.SparseRow, dense: npt.NDArray[np.float32] | None = None
+    ) -> npt.NDArray[np.float32]:
         # the logistic function, written so that large margins cannot overflow
-        half: npt.NDArray[np.float32] = np.tanh(0.5 * self.scores(row)).astype(np.float32)
+        half: npt.NDArray[np.float32] = np.tanh(0.5 * self.scores(row, dense)).astype(np.float32)
         return (0.5 * (1.0 + half)).astype(np.float32)
 
 

@@ -12,15 +12,28 @@ from spinlens.analyzers.propaganda.taxonomy import to_taxonomy
 
 
 def paragraph_labels(model: LinearModel, text: str) -> list[tuple[int, int, int, list[str]]]:
-    """``(line_number, start, end, labels)`` for every non-empty line (1-based numbers)."""
-    out = []
+    """``(line_number, start, end, labels)`` for every non-empty line (1-based numbers).
+
+    A model with a dense part also reads each line's sentence embedding from the shared
+    MiniLM encoder (one batch per article).
+    """
+    units = []
     offset = 0
     for number, line in enumerate(text.split("\n"), 1):
         if line.strip():
-            probs = model.sigmoid(F.paragraph_features(line))
-            labels = [model.labels[j] for j in range(len(probs)) if probs[j] >= model.threshold]
-            out.append((number, offset, offset + len(line), labels))
+            units.append((number, offset, line))
         offset += len(line) + 1
+    embeddings = None
+    if model.dense_coef is not None and units:
+        from spinlens.models.encoder import encode
+
+        embeddings = encode([line for _, _, line in units])
+    out = []
+    for i, (number, start, line) in enumerate(units):
+        dense = embeddings[i] if embeddings is not None else None
+        probs = model.sigmoid(F.paragraph_features(line), dense)
+        labels = [model.labels[j] for j in range(len(probs)) if probs[j] >= model.threshold]
+        out.append((number, start, start + len(line), labels))
     return out
 
 
