@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,12 +24,27 @@ DIM = 384
 Matrix = npt.NDArray[np.float32]
 
 
+_folder: Path | None = None
+
+
+def use_folder(folder: Path | None) -> None:
+    """Load the encoder from ``folder`` instead of the shipped one (training writes a new one
+    elsewhere and evaluates it); None goes back to the shipped model."""
+    global _folder
+    _folder = folder
+    _model.cache_clear()
+
+
+def folder() -> Path:
+    return _folder or model_dir(MODEL)
+
+
 @lru_cache(maxsize=1)
 def _model() -> tuple[Any, Any]:
-    folder = model_dir(MODEL)
+    folder_ = folder()
     return (
-        load_session(str(folder / "encoder.onnx")),
-        load_tokenizer(str(folder / "tokenizer.json")),
+        load_session(str(folder_ / "encoder.onnx")),
+        load_tokenizer(str(folder_ / "tokenizer.json")),
     )
 
 

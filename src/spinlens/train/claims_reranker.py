@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 
 from spinlens.eval.claims import CT2020_T2, map_at, read_qrels, read_queries
-from spinlens.factcheck.encoder import MODEL as ENCODER_MODEL
-from spinlens.factcheck.encoder import Matrix
+from spinlens.factcheck.encoder import Matrix, use_folder
 from spinlens.factcheck.encoder import encode as encode_match
+from spinlens.factcheck.encoder import folder as encoder_folder
 from spinlens.factcheck.importers import read_checkthat2020
 from spinlens.factcheck.index import FactCheckIndex, clean_query, unique_claims
 from spinlens.factcheck.match import (
@@ -43,7 +43,6 @@ from spinlens.factcheck.match import (
     embed_queries,
 )
 from spinlens.factcheck.store import FactCheckStore
-from spinlens.models.runtime import model_dir
 
 HELD_OUT = 100
 EPOCHS = 2.0
@@ -53,7 +52,7 @@ Qrels = dict[str, set[str]]
 
 
 def _encoder_digest() -> str:
-    path = model_dir(ENCODER_MODEL) / "encoder.onnx"
+    path = encoder_folder() / "encoder.onnx"
     return hashlib.sha1(path.read_bytes()).hexdigest()[:12] if path.is_file() else "none"
 
 
@@ -258,13 +257,6 @@ def export_encoder(fine_tuned: Path, out: Path) -> None:
             shutil.copy(Path(tmp) / "tokenizer.json", out / "tokenizer.json")
     finally:
         export.source_dir = original
-    _model_cache_clear()
-
-
-def _model_cache_clear() -> None:
-    from spinlens.factcheck import encoder
-
-    encoder._model.cache_clear()
 
 
 def run(
@@ -277,13 +269,30 @@ def run(
     """Fine-tune and export the encoder (unless ``finetune`` is off), fit the reranker on the
     held-out train queries, report dev MAP@1/@5, write ``reranker.json`` to ``out``."""
     train_q, train_rel = _split(data, "train")
-    dev_q, dev_rel = _split(data, "dev")
     encoder_q, reranker_q = split_train(train_q)
     if finetune:
         with tempfile.TemporaryDirectory() as tmp:
             examples = hard_negatives(data, encoder_q, train_rel)
             log(f"fine-tuning the matching encoder on {len(examples)} train pairs")
             export_encoder(finetune_encoder(examples, Path(tmp) / "ft", log=log), out)
+    # Evaluate and fit with the encoder in ``out`` (the new one, or the one already there).
+    use_folder(out if (out / "encoder.onnx").is_file() else None)
+    try:
+        return _fit_reranker(data, out, cache, log, encoder_q, reranker_q)
+    finally:
+        use_folder(None)
+
+
+def _fit_reranker(
+    data: Path,
+    out: Path,
+    cache: Path | None,
+    log: Callable[[str], None],
+    encoder_q: Queries,
+    reranker_q: Queries,
+) -> dict[str, Any]:
+    _, train_rel = _split(data, "train")
+    dev_q, dev_rel = _split(data, "dev")
     with tempfile.TemporaryDirectory() as tmp:
         matcher = ct2020_matcher(data, Path(tmp) / "fc.sqlite", cache, fused_baseline())
         base = evaluate(matcher, dev_q, dev_rel)
