@@ -48,8 +48,13 @@ def tc_rows(texts: dict[str, str], spans: dict[str, Any]) -> SpanRows:
                 continue
             keys.append((art, g.start, g.end))
             labels.append(g.technique)
+            a = text.rfind("\n", 0, g.start) + 1
+            b = text.find("\n", g.end)
+            b = b if b >= 0 else len(text)
             rows.append(
-                F.span_features(text[g.start : g.end], line_around(text, g.start, g.end), text)
+                F.span_features(
+                    text[g.start : g.end], text[a:b], text, text[a : g.start], text[g.end : b]
+                )
             )
     return SpanRows(keys, labels, rows)
 

@@ -54,7 +54,7 @@ def technique_probs(
         parts.append(head / max(float(head.sum()), 1e-6))
     if bundle.span_classifier is not None:
         a, b = line_bounds(text, start, end)
-        row = F.span_features(text[start:end], text[a:b], text)
+        row = F.span_features(text[start:end], text[a:b], text, text[a:start], text[end:b])
         parts.append(bundle.span_classifier.softmax(row, SVM_TEMPERATURE))
     if not parts:
         return np.full(len(PTC_LABELS), 1.0 / len(PTC_LABELS), dtype=np.float32)
