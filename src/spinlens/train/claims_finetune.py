@@ -39,7 +39,7 @@ MAX_LENGTH = 96
 
 @dataclass
 class FinetuneConfig:
-    epochs: int = 3
+    epochs: int = 2
     batch_size: int = 16
     lr: float = 5e-5  # encoder (1e-4 collapsed the propaganda tagger to a constant)
     head_lr: float = 1e-3
@@ -139,9 +139,14 @@ def platt(logits: np.ndarray, labels: Sequence[int]) -> tuple[float, float, floa
 
 
 def train(
-    data: Path, work: Path, cfg: FinetuneConfig, log: Callable[[str], None] = print
+    data: Path,
+    work: Path,
+    cfg: FinetuneConfig,
+    log: Callable[[str], None] = print,
+    use_epoch: int | None = None,
 ) -> tuple[Path, list[dict[str, float]]]:
-    """Fine-tune, save every epoch under ``work``; returns the best checkpoint and the history."""
+    """Fine-tune, save every epoch under ``work``; returns the checkpoint to export (the lowest
+    2024 dev log-loss unless ``use_epoch`` names one) and the history."""
     import torch
 
     from spinlens.eval.claims import average_precision, f1_positive
@@ -228,8 +233,10 @@ def train(
         (work / "history.json").write_text(json.dumps(history, indent=1), encoding="utf-8")
     best = min(history, key=lambda r: r["dev_logloss_platt"])
     chosen = work / f"epoch{int(best['epoch'])}.pt"
+    if use_epoch is not None:
+        chosen = work / f"epoch{use_epoch}.pt"
     (work / "config.json").write_text(json.dumps(asdict(cfg), indent=1), encoding="utf-8")
-    log(f"chosen by dev log-loss: {chosen.name}")
+    log(f"lowest dev log-loss: epoch{int(best['epoch'])}.pt; exporting {chosen.name}")
     return chosen, history
 
 
@@ -241,6 +248,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", 1)))
     parser.add_argument("--with-2019", action="store_true", help="Add 2019 non-held-out.")
     parser.add_argument("--with-tweets", action="store_true", help="Add CheckThat! 2020 tweets.")
+    parser.add_argument("--use-epoch", type=int, default=None, help="Export this epoch.")
     parser.add_argument("--train-only", action="store_true", help="Stop before the export.")
     args = parser.parse_args(argv)
     cfg = FinetuneConfig(
@@ -249,11 +257,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         with_2019=args.with_2019,
         with_tweets=args.with_tweets,
     )
-    chosen, _ = train(args.data, args.work, cfg, log=lambda s: print(s, flush=True))
+    chosen, _ = train(
+        args.data, args.work, cfg, log=lambda s: print(s, flush=True), use_epoch=args.use_epoch
+    )
     if not args.train_only:
+        from spinlens.models.runtime import model_dir
         from spinlens.train.claims_export import export_and_calibrate
 
-        for line in export_and_calibrate(chosen, args.data, None, cfg, args.work):
+        fast = model_dir("checkworthy-fast") / "weights.npz"
+        for line in export_and_calibrate(chosen, args.data, None, cfg, args.work, fast):
             print(line, flush=True)
 
 

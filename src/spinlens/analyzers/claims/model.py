@@ -93,25 +93,38 @@ class SentenceScorer(Protocol):
 
 @dataclass(frozen=True)
 class FinetunedCheckworthy:
-    """Fine-tuned MiniLM classifier in int8 ONNX; ``sigmoid(a * logit + b)``."""
+    """Fine-tuned MiniLM classifier in int8 ONNX: ``sigmoid(a * logit + w * fast + b)``.
+
+    ``fast`` is the margin of the n-gram model stored next to it (``fast.npz``, no encoder),
+    stacked with a weight ``w`` fitted on 2024 dev together with ``a`` and ``b``; without it
+    the score is plain Platt scaling of the logit.
+    """
 
     session: Any
     tokenizer: Any
     platt_a: float
     platt_b: float
+    fast: CheckworthyModel | None = None
+    fast_weight: float = 0.0
     batch_size: int = 8
 
     @classmethod
     def load(cls, folder: Path, platt: tuple[float, float] | None = None) -> FinetunedCheckworthy:
-        """The model in ``folder``; Platt parameters from its card unless given."""
+        """The model in ``folder``; calibration from its card unless ``platt`` is given."""
+        fast, weight = None, 0.0
         if platt is None:
             meta = json.loads((folder / "card.json").read_text(encoding="utf-8"))
             platt = (float(meta["platt"][0]), float(meta["platt"][1]))
+            weight = float(meta.get("fast_weight", 0.0))
+            if weight:
+                fast = CheckworthyModel.load(folder / "fast.npz")
         return cls(
             load_session(str(folder / "model.onnx")),
             load_tokenizer(str(folder / "tokenizer.json")),
             platt[0],
             platt[1],
+            fast,
+            weight,
         )
 
     def logits(self, texts: Sequence[str]) -> Vector:
@@ -136,6 +149,8 @@ class FinetunedCheckworthy:
     def predict(self, texts: Sequence[str]) -> Vector:
         """Calibrated probability that each text is check-worthy."""
         z = self.platt_a * self.logits(texts) + self.platt_b
+        if self.fast is not None and len(texts):
+            z = z + self.fast_weight * self.fast.margin(texts)
         probs: Vector = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
         return probs
 
