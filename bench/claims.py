@@ -12,7 +12,8 @@
    encoding alone is timed again). From 30k fact-checks the dense search scans inverted
    lists (see ``spinlens.factcheck.index``).
    ``--matching-only`` skips part 1.
-Figures, not assertions. Set SPINLENS_THREADS to pin onnxruntime threads.
+Figures, not assertions. Set SPINLENS_THREADS to pin onnxruntime threads, and
+OPENBLAS_NUM_THREADS for numpy's (the matching figures in docs/claims.md give both).
 """
 
 from __future__ import annotations
