@@ -96,3 +96,8 @@ def test_matching_encoder_puts_a_paraphrase_closer_than_another_claim() -> None:
     )
     assert np.allclose([np.linalg.norm(v) for v in (tweet, same, other)], 1.0, atol=1e-4)
     assert float(tweet @ same) > float(tweet @ other) + 0.2
+
+
+def test_an_empty_store_matches_nothing(tmp_path: Path) -> None:
+    with FactCheckStore(tmp_path / "fc.sqlite") as store:
+        assert Matcher(store).match(["Drinking bleach cures the coronavirus."]) == [[]]

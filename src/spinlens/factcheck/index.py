@@ -125,14 +125,16 @@ class FactCheckIndex:
             if titled:
                 titles[titled] = encode([records[i].title or "" for i in titled])
         centroids = offsets = None
-        if ivf if ivf is not None else len(records) >= IVF_MIN_ROWS:
+        if records and (ivf if ivf is not None else len(records) >= IVF_MIN_ROWS):
             centroids, assign = kmeans(vectors)
             order = np.argsort(assign, kind="stable")
             offsets = np.searchsorted(assign[order], np.arange(len(centroids) + 1)).astype(np.int64)
             records = [records[i] for i in order]
             vectors, titles = vectors[order], titles[order]
         bm25 = bm25s.BM25()
-        bm25.index(tokenize([document_text(r) for r in records]) or [[]], show_progress=False)
+        # bm25s cannot index nothing: an empty store gets one placeholder document (no id).
+        corpus = tokenize([document_text(r) for r in records]) or [["spinlens-empty-index"]]
+        bm25.index(corpus, show_progress=False)
         return cls(
             [r.id for r in records],
             bm25,
