@@ -208,7 +208,7 @@ def train(
             scheduler.step()
             step += 1
             tokens += int(mask.sum())
-            running = 0.98 * running + 0.02 * float(loss) if b > 1 else float(loss)
+            running = 0.98 * running + 0.02 * loss.item() if b > 1 else loss.item()
             if b % 100 == 0:
                 elapsed = time.time() - start
                 log(
