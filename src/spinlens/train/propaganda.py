@@ -249,66 +249,6 @@ def card_for(work: Path) -> dict[str, Any]:
     }
 
 
-GAPS = (0, 1, 2, 3, 5, 8, 12)  # tokens of low probability a span may bridge
-MIN_CHARS = (1, 3, 6, 10, 15)
-
-
-def choose_decoding(
-    model_folder: Path, data: Path, holdout: float = 0.1, seed: int = 13
-) -> dict[str, Any]:
-    """Choose the SI threshold, gap joining and minimum span length on the held-out train
-    articles with the exported (int8) model and record them in its card.json.
-
-    ``propaganda_export.tune_decoding`` with a wider gap grid (up to 12 tokens instead of 5):
-    the continued tagger's best held-out setting sat at the edge of the narrower grid.
-    """
-    import itertools
-
-    from spinlens.analyzers.propaganda.decode import spans_from_probs
-    from spinlens.analyzers.propaganda.model import TokenTagger
-
-    ptc = load_ptc(data)
-    _, hold = split_ids(list(ptc.train), holdout, seed)
-    tagger = TokenTagger(model_folder)
-    outs = {a: tagger(ptc.train[a]) for a in hold}
-    gold = {a: [(g.start, g.end) for g in ptc.train_spans.get(a, [])] for a in hold}
-    best: tuple[float, dict[str, Any]] | None = None
-    for thr, gap, min_chars in itertools.product(np.arange(0.2, 0.451, 0.025), GAPS, MIN_CHARS):
-        pred = {
-            a: [
-                (s, e)
-                for s, e, _ in spans_from_probs(o.encoded.offsets, o.probs[:, 0], thr, gap)
-                if e - s >= min_chars
-            ]
-            for a, o in outs.items()
-        }
-        prf = si_score(pred, gold)
-        if best is None or prf.f1 > best[0]:
-            best = (
-                prf.f1,
-                {
-                    "threshold": round(float(thr), 3),
-                    "max_gap": gap,
-                    "min_chars": min_chars,
-                    "holdout_si": {"precision": prf.precision, "recall": prf.recall, "f1": prf.f1},
-                },
-            )
-    assert best is not None
-    chosen = best[1]
-    card_path = model_folder / "card.json"
-    card = json.loads(card_path.read_text(encoding="utf-8"))
-    card["threshold"] = chosen["threshold"]
-    card["decode"] = {
-        "max_gap": chosen["max_gap"],
-        "min_chars": chosen["min_chars"],
-        "chosen_on": f"{len(hold)} held-out train articles (seed {seed}): threshold 0.2-0.45 "
-        f"x max_gap {GAPS} x min_chars {MIN_CHARS} (spinlens.train.propaganda.choose_decoding)",
-        "holdout_si": chosen["holdout_si"],
-    }
-    card_path.write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
-    return chosen
-
-
 if __name__ == "__main__":
     import argparse
 

@@ -14,6 +14,10 @@ from spinlens.analyzers.propaganda import windows as W
 from spinlens.train.propaganda import build_model, encoder_dir
 
 MAX_MB = 60
+# Decoding grid. Gaps run to 12 tokens: the continued tagger's best held-out gap sat at the
+# edge of an earlier grid that stopped at 5.
+GAPS = (0, 1, 2, 3, 5, 8, 12)
+MIN_CHARS = (1, 3, 6, 10, 15)
 
 
 def export(checkpoint: Path, out_dir: Path, card: dict[str, Any]) -> dict[str, float]:
@@ -83,7 +87,7 @@ def tune_decoding(
     outs = {a: tagger(ptc.train[a]) for a in hold}
     gold = {a: [(g.start, g.end) for g in ptc.train_spans.get(a, [])] for a in hold}
     best: tuple[float, dict[str, Any]] | None = None
-    grid = itertools.product(np.arange(0.2, 0.451, 0.025), (0, 1, 2, 3, 5), (1, 3, 6, 10, 15))
+    grid = itertools.product(np.arange(0.2, 0.451, 0.025), GAPS, MIN_CHARS)
     for thr, gap, min_chars in grid:
         pred = {
             a: [
@@ -113,7 +117,7 @@ def tune_decoding(
         "max_gap": chosen["max_gap"],
         "min_chars": chosen["min_chars"],
         "chosen_on": f"{len(hold)} held-out train articles (seed {seed}): threshold 0.2-0.45 "
-        "x max_gap 0-5 x min_chars 1-15",
+        f"x max_gap {GAPS} x min_chars {MIN_CHARS} (propaganda_export.tune_decoding)",
         "holdout_si": chosen["holdout_si"],
     }
     card_path.write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
