@@ -42,7 +42,7 @@ class ClaimsAnalyzer(BaseAnalyzer):
         threshold: float = 0.5,
         match_threshold: float = 0.5,
         max_matches: int = 3,
-        match_min_cosine: float = 0.55,
+        match_min_cosine: float = 0.45,
         model: str = MODEL,
         settings: Settings | None = None,
         **options: Any,
