@@ -148,6 +148,15 @@ def train(
         help="Where to write the shipped model (default: the package's models/data/propaganda).",
     ),
     epochs: int = typer.Option(3, min=1, help="Epochs of the token tagger."),
+    init: Path | None = typer.Option(
+        None, "--init", help="Continue training from this checkpoint (an epoch<N>.pt)."
+    ),
+    lr: float = typer.Option(5e-5, "--lr", help="Encoder learning rate (2e-5 to continue)."),
+    head_lr: float = typer.Option(1e-3, "--head-lr", help="Output head learning rate."),
+    shuffle_seed: int = typer.Option(
+        0, "--shuffle-seed", help="Offset of the per-epoch shuffles (new orders when continuing)."
+    ),
+    threads: int = typer.Option(2, "--threads", min=1, help="torch threads."),
     skip_tagger: bool = typer.Option(False, help="Only refit the small linear models."),
 ) -> None:
     """Fine-tune the token tagger (seeded), export int8 ONNX, fit the span and paragraph models."""
@@ -165,7 +174,17 @@ def train(
     target.mkdir(parents=True, exist_ok=True)
     ptc = load_ptc(data)
     if not skip_tagger:
-        best = tagger.train(data, work, tagger.TrainConfig(epochs=epochs), log=_note)
+        if init is not None and not init.is_file():
+            raise InputError(f"{init}: no such checkpoint")
+        config = tagger.TrainConfig(
+            epochs=epochs,
+            lr=lr,
+            head_lr=head_lr,
+            threads=threads,
+            init=str(init) if init else None,
+            shuffle_seed=shuffle_seed,
+        )
+        best = tagger.train(data, work, config, log=_note)
         checks = propaganda_export.export(best, target, tagger.card_for(work))
         _note(f"exported {target / 'model.onnx'}: {checks}")
         chosen = propaganda_export.tune_decoding(target, data)
