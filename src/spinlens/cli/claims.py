@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import track
 
 from spinlens.cli.app import State, app, command, eval_app, train_app
-from spinlens.errors import ConfigError, MissingDependencyError
+from spinlens.errors import InputError, MissingDependencyError
 
 claims_app = typer.Typer(help="Check-worthiness of sentences.", no_args_is_help=True)
 factcheck_app = typer.Typer(
@@ -120,7 +120,9 @@ def match(
     try:
         raw = file.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError(f"query file not found: {file}") from None
+        raise InputError(f"{file}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{file}: cannot read the queries ({exc})") from None
     queries = parse_queries(raw, str(file))
     with FactCheckStore(_db(db), create=False) as store:
         matcher = Matcher(store)
