@@ -16,10 +16,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from spinlens.models.encoder import DIM, mean_pooled
 from spinlens.models.runtime import load_session, load_tokenizer, model_dir
 
 MODEL = "claim-reranker"
-DIM = 384
+__all__ = ["DIM", "Matrix", "encode", "folder", "use_folder"]
 
 Matrix = npt.NDArray[np.float32]
 
@@ -51,29 +52,8 @@ def _model() -> tuple[Any, Any]:
 def encode(texts: Sequence[str], batch_size: int = 8) -> Matrix:
     """L2-normalised mean-pooled rows of shape ``(len(texts), 384)``, input order kept.
 
-    Texts are sorted by length before batching so padding stays small. The encoder quantizes
-    activations per batch, so a text's vector can move slightly with its batch companions.
+    The encoder quantizes activations per batch, so a text's vector can move slightly with
+    its batch companions.
     """
-    out = np.zeros((len(texts), DIM), dtype=np.float32)
-    if not texts:
-        return out
     session, tokenizer = _model()
-    encodings = tokenizer.encode_batch([t or " " for t in texts])
-    order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-    for start in range(0, len(order), batch_size):
-        chunk = order[start : start + batch_size]
-        width = max(len(encodings[i].ids) for i in chunk)
-        ids = np.zeros((len(chunk), width), dtype=np.int64)
-        mask = np.zeros((len(chunk), width), dtype=np.int64)
-        for row, i in enumerate(chunk):
-            n = len(encodings[i].ids)
-            ids[row, :n] = encodings[i].ids
-            mask[row, :n] = 1
-        hidden = session.run(
-            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        )[0]
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        out[chunk] = pooled / np.maximum(norms, 1e-12)
-    return out
+    return mean_pooled(session, tokenizer, texts, batch_size)

@@ -6,7 +6,7 @@ process (``spinlens.models.runtime`` caches the session). No torch at run time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -40,10 +40,29 @@ def encode(texts: Sequence[str], batch_size: int = 8) -> Matrix:
     sentence at 8, 5.2 ms at 32, 6.6 ms at 64, one thread). Inputs longer than the card's
     ``max_length`` word pieces are truncated.
     """
-    out = np.zeros((len(texts), DIM), dtype=np.float32)
-    if not texts:
-        return out
     session, tokenizer = _model()
+    return mean_pooled(session, tokenizer, texts, batch_size)
+
+
+def mean_pooled(session: Any, tokenizer: Any, texts: Sequence[str], batch_size: int = 8) -> Matrix:
+    """L2-normalised mean pooling of a MiniLM-shaped ONNX encoder's token states, input order
+    kept; shared by every sentence encoder spinlens ships."""
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    for chunk, ids, mask in length_batches(tokenizer, texts, batch_size):
+        hidden = session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        )[0]
+        out[chunk] = _mean_pool(hidden, mask)
+    return out
+
+
+def length_batches(
+    tokenizer: Any, texts: Sequence[str], batch_size: int
+) -> Iterator[tuple[list[int], npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+    """``(positions, input_ids, attention_mask)`` for batches of texts of similar length, so
+    padding stays small; positions say where each row goes in the caller's output."""
+    if not texts:
+        return
     encodings = tokenizer.encode_batch([t or " " for t in texts])
     order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
     for start in range(0, len(order), batch_size):
@@ -55,11 +74,7 @@ def encode(texts: Sequence[str], batch_size: int = 8) -> Matrix:
             n = len(encodings[i].ids)
             ids[row, :n] = encodings[i].ids
             mask[row, :n] = 1
-        hidden = session.run(
-            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        )[0]
-        out[chunk] = _mean_pool(hidden, mask)
-    return out
+        yield chunk, ids, mask
 
 
 def _mean_pool(hidden: npt.NDArray[np.float32], mask: npt.NDArray[np.int64]) -> Matrix:

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from spinlens.analyzers.claims.features import HAND_FEATURES, dense_features, hashed_ngrams
+from spinlens.models.encoder import length_batches
 from spinlens.models.runtime import load_card, load_session, load_tokenizer, model_dir
 
 MODEL = "checkworthy"
@@ -130,19 +131,7 @@ class FinetunedCheckworthy:
     def logits(self, texts: Sequence[str]) -> Vector:
         """Raw classifier logits; sentences are length-sorted into small batches (less padding)."""
         out = np.zeros(len(texts), dtype=np.float32)
-        if not texts:
-            return out
-        encodings = self.tokenizer.encode_batch([t or " " for t in texts])
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start : start + self.batch_size]
-            width = max(len(encodings[i].ids) for i in chunk)
-            ids = np.zeros((len(chunk), width), dtype=np.int64)
-            mask = np.zeros((len(chunk), width), dtype=np.int64)
-            for row, i in enumerate(chunk):
-                n = len(encodings[i].ids)
-                ids[row, :n] = encodings[i].ids
-                mask[row, :n] = 1
+        for chunk, ids, mask in length_batches(self.tokenizer, texts, self.batch_size):
             out[chunk] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         return out
 
