@@ -16,7 +16,7 @@ import csv
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,16 +44,22 @@ from spinlens.models.encoder import encode
 Matrix = npt.NDArray[np.float32]
 
 
-def embed_cached(texts: Sequence[str], cache: Path | None) -> Matrix:
-    """Encoder output for ``texts``, cached on disk by content so reruns take seconds."""
+def embed_cached(
+    texts: Sequence[str],
+    cache: Path | None,
+    encoder: Callable[[Sequence[str]], Matrix] = encode,
+    tag: str = "minilm",
+) -> Matrix:
+    """``encoder`` output for ``texts``, cached on disk by content and ``tag`` (name the
+    encoder's version in it) so reruns take seconds."""
     if cache is None:
-        return encode(texts)
+        return encoder(texts)
     digest = hashlib.sha1("\n".join(texts).encode("utf-8")).hexdigest()[:16]
-    path = cache / f"minilm-{digest}.npy"
+    path = cache / f"{tag}-{digest}.npy"
     if path.is_file():
         return np.load(path)  # type: ignore[no-any-return]
     cache.mkdir(parents=True, exist_ok=True)
-    vectors = encode(texts)
+    vectors = encoder(texts)
     np.save(path, vectors)
     return vectors
 

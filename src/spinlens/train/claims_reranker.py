@@ -43,6 +43,7 @@ from spinlens.factcheck.match import (
     embed_queries,
 )
 from spinlens.factcheck.store import FactCheckStore
+from spinlens.train import claims as claims_training
 
 HELD_OUT = 100
 EPOCHS = 2.0
@@ -58,16 +59,7 @@ def _encoder_digest() -> str:
 
 def embed_cached(texts: Sequence[str], cache: Path | None) -> Matrix:
     """Matching-encoder vectors of ``texts``, cached on disk by content and encoder file."""
-    if cache is None:
-        return encode_match(texts)
-    digest = hashlib.sha1("\n".join(texts).encode("utf-8")).hexdigest()[:16]
-    path = cache / f"match-{_encoder_digest()}-{digest}.npy"
-    if path.is_file():
-        return np.load(path)  # type: ignore[no-any-return]
-    cache.mkdir(parents=True, exist_ok=True)
-    vectors = encode_match(texts)
-    np.save(path, vectors)
-    return vectors
+    return claims_training.embed_cached(texts, cache, encode_match, f"match-{_encoder_digest()}")
 
 
 def ct2020_matcher(data: Path, db: Path, cache: Path | None, reranker: Reranker) -> Matcher:
