@@ -11,12 +11,19 @@ several times faster, somewhat less accurate (figures in docs/claims.md).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
 from spinlens.analyzers.base import BaseAnalyzer, Result, register
 from spinlens.analyzers.claims.kinds import claim_type, entities
-from spinlens.analyzers.claims.model import MODEL, MODELS, SentenceScorer, shipped_model
+from spinlens.analyzers.claims.model import (
+    MODEL,
+    MODELS,
+    FinetunedCheckworthy,
+    SentenceScorer,
+    shipped_model,
+)
 from spinlens.config import Settings
 from spinlens.document import Document, Span
 from spinlens.errors import ConfigError
@@ -44,6 +51,7 @@ class ClaimsAnalyzer(BaseAnalyzer):
         max_matches: int = 3,
         match_min_cosine: float = 0.45,
         model: str = MODEL,
+        cascade_below: float = 0.0,
         settings: Settings | None = None,
         **options: Any,
     ) -> None:
@@ -52,7 +60,10 @@ class ClaimsAnalyzer(BaseAnalyzer):
             raise ConfigError("claims: threshold and match_threshold must be within [0, 1]")
         if model not in MODELS:
             raise ConfigError(f"claims: unknown model '{model}' (known: {', '.join(MODELS)})")
+        if not 0.0 <= cascade_below < 0.5:
+            raise ConfigError("claims: cascade_below must be within [0, 0.5)")
         self.model_name = model
+        self.cascade_below = float(cascade_below)
         self.threshold = float(threshold)
         self.match_threshold = float(match_threshold)
         self.max_matches = int(max_matches)
@@ -62,7 +73,10 @@ class ClaimsAnalyzer(BaseAnalyzer):
         self.matcher: Matcher | None = None
 
     def initialize(self) -> None:
-        self.model = shipped_model(self.model_name)
+        model = shipped_model(self.model_name)
+        if self.cascade_below and isinstance(model, FinetunedCheckworthy):
+            model = replace(model, cascade_below=self.cascade_below)
+        self.model = model
         if self.db is not None and self.db.is_file():
             self.matcher = Matcher(FactCheckStore(self.db, create=False))
 

@@ -92,6 +92,14 @@ class SentenceScorer(Protocol):
     def scores(self, texts: Sequence[str]) -> list[float]: ...
 
 
+CASCADE_BELOW = 0.0
+
+
+def _sigmoid(z: Vector) -> Vector:
+    probs: Vector = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+    return probs
+
+
 @dataclass(frozen=True)
 class FinetunedCheckworthy:
     """Fine-tuned MiniLM classifier in int8 ONNX: ``sigmoid(a * logit + w * fast + b)``.
@@ -108,6 +116,7 @@ class FinetunedCheckworthy:
     fast: CheckworthyModel | None = None
     fast_weight: float = 0.0
     batch_size: int = 8
+    cascade_below: float = CASCADE_BELOW
 
     @classmethod
     def load(cls, folder: Path, platt: tuple[float, float] | None = None) -> FinetunedCheckworthy:
@@ -136,11 +145,26 @@ class FinetunedCheckworthy:
         return out
 
     def predict(self, texts: Sequence[str]) -> Vector:
-        """Calibrated probability that each text is check-worthy."""
-        z = self.platt_a * self.logits(texts) + self.platt_b
-        if self.fast is not None and len(texts):
-            z = z + self.fast_weight * self.fast.margin(texts)
-        probs: Vector = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+        """Calibrated probability that each text is check-worthy.
+
+        An optional cascade (``cascade_below`` > 0, off by default): the n-gram model scores
+        every sentence first, and sentences it gives less than ``cascade_below`` keep that
+        (calibrated) score without an encoder pass. At 0.05, on 30 PTC dev articles, it skips
+        31% of the sentences (claims analyzer 7.3 -> 9.1 articles per CPU-second) and changes
+        1 of 1,159 decisions at 0.5; 2024 dev-test F1 stays 0.757 but rankings lose (2019
+        held-out MAP 0.183 -> 0.176, 2024 dev-test MAP 0.945 -> 0.926), hence off.
+        """
+        if not texts:
+            return np.zeros(0, dtype=np.float32)
+        if self.fast is None:
+            return _sigmoid(self.platt_a * self.logits(texts) + self.platt_b)
+        margin = self.fast.margin(texts)
+        probs = _sigmoid(self.fast.platt_a * margin + self.fast.platt_b)
+        keep = np.flatnonzero(probs >= self.cascade_below)
+        if len(keep):
+            logits = self.logits([texts[int(i)] for i in keep])
+            z = self.platt_a * logits + self.platt_b + self.fast_weight * margin[keep]
+            probs[keep] = _sigmoid(z)
         return probs
 
     def scores(self, texts: Sequence[str]) -> list[float]:
