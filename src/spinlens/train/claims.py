@@ -40,6 +40,7 @@ from spinlens.eval.claims import (
 )
 from spinlens.factcheck.importers import read_checkthat2020
 from spinlens.models.encoder import encode
+from spinlens.train.calibration import fit_calibration
 
 Matrix = npt.NDArray[np.float32]
 
@@ -134,14 +135,6 @@ def _design(texts: Sequence[str], cache: Path | None, use_encoder: bool = True) 
     return hstack([csr_matrix(dense), _sparse(texts)]).tocsr()
 
 
-def _platt(margins: Matrix, labels: Sequence[int]) -> tuple[float, float]:
-    from sklearn.linear_model import LogisticRegression
-
-    lr = LogisticRegression(C=1e6, max_iter=1000)
-    lr.fit(margins.reshape(-1, 1), labels)
-    return float(lr.coef_[0][0]), float(lr.intercept_[0])
-
-
 @dataclass(frozen=True)
 class TrainReport:
     model: CheckworthyModel
@@ -184,7 +177,7 @@ def train(
     model = CheckworthyModel(coef[:width], coef[width:], float(lr.intercept_[0]), 1.0, 0.0)
     dev_vectors = embed_cached([s.text for s in dev], cache) if use_encoder else None
     dev_margins = model.margin([s.text for s in dev], dev_vectors)
-    a, b = _platt(dev_margins, y_dev)
+    (a,), b, _ = fit_calibration(dev_margins, y_dev)
     model = CheckworthyModel(model.dense, model.hashed, model.bias, a, b)
     card = {
         "name": MODEL if use_encoder else FAST_MODEL,

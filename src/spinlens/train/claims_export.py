@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from spinlens.eval.claims import CT2019, CT2024, HELDOUT_2019, evaluate_checkworthy, load_ct2024
+from spinlens.train.calibration import fit_calibration
 from spinlens.train.claims import CT2020_T1
 from spinlens.train.onnx_int8 import export_int8
 from spinlens.train.propaganda import encoder_dir
@@ -47,16 +48,6 @@ def export_onnx(checkpoint: Path, out_dir: Path) -> dict[str, float]:
     return checks
 
 
-def stack(x: np.ndarray, labels: list[int]) -> tuple[tuple[float, float], float, float]:
-    """Logistic regression on (logit, fast margin), unregularised; (weights, bias, log-loss)."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import log_loss
-
-    lr = LogisticRegression(C=1e6, max_iter=1000).fit(x, labels)
-    loss = float(log_loss(labels, lr.predict_proba(x)[:, 1]))
-    return (float(lr.coef_[0][0]), float(lr.coef_[0][1])), float(lr.intercept_[0]), loss
-
-
 def export_and_calibrate(
     checkpoint: Path,
     data: Path,
@@ -71,7 +62,6 @@ def export_and_calibrate(
     With ``fast_weights`` (a ``checkworthy-fast`` ``weights.npz``), that n-gram model is copied
     next to the classifier as ``fast.npz`` and its margin is stacked with the logit."""
     from spinlens.analyzers.claims.model import CheckworthyModel, FinetunedCheckworthy
-    from spinlens.train.claims_finetune import platt
 
     out = out or default_out()
     checks = export_onnx(checkpoint, out)
@@ -81,13 +71,13 @@ def export_and_calibrate(
     dev = load_ct2024(data, "dev")
     texts, labels = [s.text for s in dev], [s.label or 0 for s in dev]
     logits = raw.logits(texts)
-    a, b, loss = platt(logits, labels)
+    (a,), b, loss = fit_calibration(logits, labels)
     weight = 0.0
     fast = CheckworthyModel.load(fast_weights) if fast_weights else None
     if fast is not None:
         # Stack the n-gram model's margin (no encoder, so no second pass): lower dev
         # log-loss in 5-fold cross-validation on dev for every checkpoint tried.
-        (a, weight), b, loss = stack(np.c_[logits, fast.margin(texts)], labels)
+        (a, weight), b, loss = fit_calibration(np.c_[logits, fast.margin(texts)], labels)
         fast.save(out / "fast.npz")
     model = FinetunedCheckworthy(raw.session, raw.tokenizer, a, b, fast, weight)
     figures = [f.line() for f in evaluate_checkworthy(data, model.scores)]

@@ -31,6 +31,7 @@ import numpy as np
 
 from spinlens.analyzers.claims.formats import Sentence
 from spinlens.eval.claims import load_ct2024
+from spinlens.train.calibration import fit_calibration
 from spinlens.train.claims import training_set
 from spinlens.train.propaganda import encoder_dir
 
@@ -127,17 +128,6 @@ def torch_logits(model: Any, encoded: Sequence[list[int]], batch_size: int = 32)
     return out
 
 
-def platt(logits: np.ndarray, labels: Sequence[int]) -> tuple[float, float, float]:
-    """Platt scaling ``sigmoid(a*z + b)`` fitted by log-loss; returns (a, b, log-loss)."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import log_loss
-
-    lr = LogisticRegression(C=1e6, max_iter=1000)
-    lr.fit(logits.reshape(-1, 1), labels)
-    probs = lr.predict_proba(logits.reshape(-1, 1))[:, 1]
-    return float(lr.coef_[0][0]), float(lr.intercept_[0]), float(log_loss(labels, probs))
-
-
 def train(
     data: Path,
     work: Path,
@@ -219,7 +209,7 @@ def train(
         ckpt = work / f"epoch{epoch}.pt"
         torch.save(model.state_dict(), ckpt)
         z = torch_logits(model, x_dev)
-        a, b_, loss_dev = platt(z, y_dev)
+        (a,), b_, loss_dev = fit_calibration(z, y_dev)
         probs = 1.0 / (1.0 + np.exp(-(a * z + b_)))
         row = {
             "epoch": float(epoch),
