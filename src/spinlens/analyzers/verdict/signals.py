@@ -125,7 +125,7 @@ def headline(doc: Document) -> tuple[int, int] | None:
     """The headline, when the text starts with one: a short first line followed by more text.
 
     A line of at most ``HEADLINE_MAX_WORDS`` words that does not end like a sentence (``.``,
-    ``:`` or ``,``); a dateline paragraph or a lede sentence is not a headline.
+    ``:``, ``,`` or ``;``); a dateline paragraph or a lede sentence is not a headline.
     """
     if len(doc.paragraphs) < 2:
         return None
