@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import track
 
 from spinlens.cli.app import State, app, command, eval_app, train_app
-from spinlens.errors import InputError, MissingDependencyError
+from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError, MissingDependencyError
 
 claims_app = typer.Typer(help="Check-worthiness of sentences.", no_args_is_help=True)
 factcheck_app = typer.Typer(
@@ -54,25 +54,49 @@ def _db(db: Path | None) -> Path:
     return db or State.settings().paths.factcheck_db
 
 
-@command("rank", parent=claims_app)
+RANK_EXAMPLE = (
+    "Examples: spinlens claims rank CT24_checkworthy_english_dev-test.tsv > run.tsv · "
+    "spinlens claims rank --fast 20160926_1pres.tsv"
+)
+
+
+@command("rank", parent=claims_app, epilog=RANK_EXAMPLE)
 def rank(
     file: Path = typer.Argument(
-        ..., help="CheckThat! 2019 (line, speaker, text[, label]) or 2024 (header) TSV."
+        ...,
+        help="CheckThat! 2019 ('line<TAB>speaker<TAB>text[<TAB>label]') or 2024 "
+        "('Sentence_id<TAB>Text[<TAB>class_label]', header optional) TSV.",
     ),
     fast: bool = typer.Option(
         False, "--fast", help="Use the fast model (no sentence encoder; less accurate)."
     ),
 ) -> None:
-    """Print 'id<TAB>score' per sentence, in input order; score >= 0.5 means check-worthy."""
+    """Print 'id<TAB>score' per sentence, in input order; score >= 0.5 means check-worthy.
+
+    The format is detected from the header or the column count; a label column is ignored.
+    A malformed line is reported on stderr and skipped (exit code 8)."""
+    from spinlens.analyzers.claims import MAX_SENTENCE_CHARS
     from spinlens.analyzers.claims.formats import read_sentences
     from spinlens.analyzers.claims.model import FAST_MODEL, MODEL, shipped_model
 
-    sentences = read_sentences(file)
+    skipped: list[str] = []
+    sentences = read_sentences(file, skipped)
+    _report_skipped(skipped)
     model = shipped_model(FAST_MODEL if fast else MODEL)
     out = sys.stdout
     for chunk in _progress(_chunks(sentences), "scoring"):
-        scores = model.predict([s.text for s in chunk])
+        scores = model.predict([s.text[:MAX_SENTENCE_CHARS] for s in chunk])
         out.writelines(f"{s.id}\t{p:.6f}\n" for s, p in zip(chunk, scores, strict=True))
+    if skipped:
+        raise typer.Exit(PARTIAL_FAILURE_EXIT)
+
+
+def _report_skipped(skipped: Sequence[str], limit: int = 20) -> None:
+    """One stderr line per bad record (the first ``limit``), then how many in all."""
+    for message in skipped[:limit]:
+        sys.stderr.write(f"spinlens: skipped {' '.join(message.split())}\n")
+    if len(skipped) > limit:
+        sys.stderr.write(f"spinlens: skipped {len(skipped) - limit} more bad records\n")
 
 
 @command("import", parent=factcheck_app)
