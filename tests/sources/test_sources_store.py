@@ -139,7 +139,7 @@ def test_reimport_replaces_without_duplicates(tmp_path: Path) -> None:
 def test_failed_import_keeps_the_previous_list(tmp_path: Path) -> None:
     _import(_write(tmp_path, "lin.csv", LIN), "lin2023")
     bad = _write(tmp_path, "bad.csv", "domain,pc1\nreuters.com,1\nrt.com,1.7\n")
-    run = run_cli("sources", "import", str(bad), "--format", "lin2023")
+    run = run_cli("sources", "import", str(bad), "--format", "lin2023", "--strict")
     assert run.exit_code == 3
     assert "bad.csv:3" in run.stderr and "outside 0-1" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
@@ -151,7 +151,8 @@ def test_failed_import_keeps_the_previous_list(tmp_path: Path) -> None:
     [
         ("site,score\nx.com,1\n", "csv", "missing column(s) domain"),
         ("domain,score\nx.com,high\n", "csv", "is not a number"),
-        ("url\tfact\n", "mbfc-baly", "no ratings found"),
+        ("url\tfact\n", "mbfc-baly", "missing column(s) source_url"),
+        ("source_url\tfact\n", "mbfc-baly", "no ratings found"),
     ],
 )
 def test_bad_lists_fail_with_one_line(tmp_path: Path, content: str, fmt: str, message: str) -> None:
@@ -161,7 +162,7 @@ def test_bad_lists_fail_with_one_line(tmp_path: Path, content: str, fmt: str, me
 
 
 def test_unknown_format_and_lookup_of_junk() -> None:
-    assert run_cli("sources", "import", "x.csv", "--format", "nope").exit_code == 3
+    assert run_cli("sources", "import", "x.csv", "--format", "nope").exit_code == 2
     assert run_cli("sources", "lookup", "not a domain").exit_code == 3
 
 

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Sequence
+from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from spinlens.cli.app import State, app, command
-from spinlens.errors import InputError
-from spinlens.sources import FORMATS, SourceStore, combine, read
+from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError
+from spinlens.report.render.text import printable
+from spinlens.sources import SourceStore, combine, read
+from spinlens.sources.domains import host_of
 
 sources_app = typer.Typer(
     help="Import open source-reliability lists and look domains up (see docs/sources.md).",
@@ -20,31 +27,84 @@ sources_app = typer.Typer(
 app.add_typer(sources_app, name="sources")
 
 
+class ListFormat(StrEnum):
+    lin2023 = "lin2023"
+    opensources = "opensources"
+    mbfc_baly = "mbfc-baly"
+    csv = "csv"
+
+
+MAX_REPORTED = 20
+
+IMPORT_EXAMPLE = (
+    "Examples: spinlens sources import domain_ratings.csv --format lin2023 · "
+    "spinlens sources import corpus.tsv --format mbfc-baly --name mbfc-2020 · "
+    "spinlens sources import our-desk.csv --format csv --name desk "
+    "(csv header: domain,score[,label,detail]; score 0-1 or empty). "
+    "A bad row is reported as file:line and skipped (exit 8); --strict aborts instead."
+)
+LOOKUP_EXAMPLE = (
+    "Examples: spinlens sources lookup https://www.rt.com/news/1 · "
+    "spinlens sources lookup bbc.co.uk --list lin2023 --list desk --json"
+)
+
+
 def _store() -> SourceStore:
     return SourceStore(State.settings().paths.sources_db)
 
 
-@command("import", parent=sources_app)
+def _cell(value: str) -> Text:
+    """A table cell shown as-is: list contents are not rich markup or terminal controls."""
+    return Text(printable(value))
+
+
+@command("import", parent=sources_app, epilog=IMPORT_EXAMPLE)
 def import_list(
     file: Path = typer.Argument(..., help="The list file (CSV, TSV or JSON, per --format)."),
-    fmt: str = typer.Option(
-        ..., "--format", "-f", help=f"List format: {'|'.join(FORMATS)} (csv = your own list)."
+    fmt: ListFormat = typer.Option(
+        ..., "--format", "-f", help="List format (csv = your own list; see docs/sources.md)."
     ),
     name: str | None = typer.Option(
         None, "--name", "-n", help="Name the list (default: the format, or the file stem for csv)."
     ),
+    strict: bool = typer.Option(
+        False, "--strict", help="Abort on the first bad row (the previous import stays)."
+    ),
 ) -> None:
-    """Import (or re-import, replacing) one list into the embedded store."""
-    if fmt not in FORMATS:
-        raise InputError(f"unknown list format '{fmt}' (choose from {', '.join(FORMATS)})")
-    list_name = name or (file.stem if fmt == "csv" else fmt)
+    """Import (or re-import, replacing) one list into the embedded store, in one transaction."""
+    fmt_name = str(fmt.value)
+    if name is not None and not name.strip():
+        raise InputError("--name must not be empty")
+    list_name = name.strip() if name is not None else (file.stem if fmt_name == "csv" else fmt_name)
+    skipped: list[str] | None = None if strict else []
+    entries = read(file, fmt_name, skipped)
+    _report_skipped(skipped or [])
     store = _store()
-    with Console(stderr=True).status(f"importing {file} as '{list_name}'"):
-        count = store.replace_list(list_name, fmt, str(file), read(file, fmt))
-    typer.echo(f"imported {count} ratings into list '{list_name}' ({store.path})")
+    with Console(stderr=True).status(escape(f"importing {file} as '{list_name}'")):
+        count = store.replace_list(list_name, fmt_name, str(file.resolve()), entries)
+    note = f", {len(skipped)} bad rows skipped" if skipped else ""
+    typer.echo(f"imported {count} ratings into list '{list_name}' ({store.path}){note}")
+    if skipped:
+        raise typer.Exit(PARTIAL_FAILURE_EXIT)
 
 
-@command("lookup", parent=sources_app)
+def _report_skipped(skipped: Sequence[str]) -> None:
+    """One stderr line per bad row (the first ``MAX_REPORTED``), then how many more."""
+    for message in skipped[:MAX_REPORTED]:
+        sys.stderr.write(f"spinlens: skipped {' '.join(message.split())}\n")
+    if len(skipped) > MAX_REPORTED:
+        sys.stderr.write(f"spinlens: skipped {len(skipped) - MAX_REPORTED} more bad rows\n")
+
+
+def _check_lists(store: SourceStore, chosen: Sequence[str]) -> None:
+    known = [info.name for info in store.lists()]
+    unknown = [n for n in chosen if n not in known]
+    if unknown:
+        have = ", ".join(known) or "none"
+        raise InputError(f"no list named {', '.join(map(repr, unknown))} (imported: {have})")
+
+
+@command("lookup", parent=sources_app, epilog=LOOKUP_EXAMPLE)
 def lookup(
     domain: str = typer.Argument(..., help="A domain or URL, e.g. https://www.example.com/x."),
     lists: list[str] = typer.Option(
@@ -52,22 +112,31 @@ def lookup(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """Show every list's rating of a domain, and the combined score."""
-    ratings = _store().lookup(domain, lists or None)
+    """Show every list's rating of a domain (the key each matched), and the combined score."""
+    store = _store()
+    _check_lists(store, lists)
+    ratings = store.lookup(domain, lists or None)
     score = combine(ratings)
+    host = host_of(domain)
     if as_json:
-        payload = {"domain": domain, "score": score, "ratings": [r.as_dict() for r in ratings]}
+        payload = {
+            "domain": domain,
+            "host": host,
+            "score": score,
+            "ratings": [r.as_dict() for r in ratings],
+        }
         typer.echo(json.dumps(payload, indent=2))
         return
     if not ratings:
-        typer.echo(f"no imported list rates {domain}")
+        typer.echo(f"no imported list rates {host}")
         return
-    table = Table(title=f"{domain}: combined {score:.2f}" if score is not None else domain)
+    title = f"{host}: combined {score:.2f}" if score is not None else f"{host}: no list scores it"
+    table = Table(title=_cell(title))
     for column in ("list", "matched", "score", "label", "detail"):
         table.add_column(column, overflow="fold")
     for r in ratings:
         shown = "" if r.score is None else f"{r.score:.2f}"
-        table.add_row(r.list, r.domain, shown, r.label, r.detail[:120])
+        table.add_row(_cell(r.list), _cell(r.domain), shown, _cell(r.label), _cell(r.detail[:120]))
     Console().print(table)
 
 
@@ -82,15 +151,22 @@ def show_lists() -> None:
     for column in ("name", "format", "entries", "imported", "file"):
         table.add_column(column, overflow="fold")
     for info in infos:
-        table.add_row(info.name, info.format, str(info.entries), info.imported, info.source)
+        table.add_row(
+            _cell(info.name),
+            info.format,
+            str(info.entries),
+            info.imported,
+            _cell(info.source),
+        )
     Console().print(table)
 
 
-@command("remove", parent=sources_app)
+@command("remove", parent=sources_app, epilog="Example: spinlens sources remove desk")
 def remove(name: str = typer.Argument(..., help="The list's name.")) -> None:
     """Delete one imported list and its ratings."""
-    if not _store().remove_list(name):
-        raise InputError(f"no list named '{name}'")
+    store = _store()
+    if not store.remove_list(name):
+        _check_lists(store, [name])
     typer.echo(f"removed list '{name}'")
 
 

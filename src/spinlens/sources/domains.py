@@ -19,6 +19,13 @@ from spinlens.errors import InputError
 # Prefixes that name the same site in another skin; stripped before any lookup.
 SKIN_PREFIXES = frozenset({"www", "www1", "www2", "www3", "m", "mobile", "amp", "edition"})
 MAX_SEGMENTS = 2
+MAX_HOST = 253  # the longest DNS name
+
+
+def shown(value: str, limit: int = 80) -> str:
+    """``value`` as an error message quotes it: one line, bounded, control characters escaped."""
+    text = value if len(value) <= limit else value[: limit - 1] + "…"
+    return repr(text)[1:-1] if not text.isprintable() else text
 
 
 @lru_cache(maxsize=1)
@@ -43,12 +50,14 @@ def host_of(value: str) -> str:
     """The lower-cased host of a URL or bare domain, without port, trailing dot or skin prefix."""
     host, _ = _split(value)
     if not host or "." not in host.strip("."):
-        raise InputError(f"'{value}' is not a domain or URL")
+        raise InputError(f"'{shown(value)}' is not a domain or URL")
     host = host.rstrip(".").lower()
     try:
         host = host.encode("idna").decode("ascii")
     except UnicodeError:
-        raise InputError(f"'{value}' is not a valid domain name") from None
+        raise InputError(f"'{shown(value)}' is not a valid domain name") from None
+    if len(host) > MAX_HOST:
+        raise InputError(f"'{shown(value)}' is not a valid domain name (over {MAX_HOST} chars)")
     labels = host.split(".")
     # Strip skins only while what remains is still a registrable domain (not "co.uk").
     while labels[0] in SKIN_PREFIXES and _psl().privatesuffix(".".join(labels[1:])):

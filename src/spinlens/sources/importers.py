@@ -14,18 +14,25 @@ Formats (docs/sources.md says where to download each):
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from spinlens.document.loaders.text import decode_bytes
 from spinlens.errors import InputError
 from spinlens.sources.domains import is_canonical, normalize
 from spinlens.sources.store import Entry
 
-Reader = Callable[[Path], Iterator[Entry]]
+Reader = Callable[[Path, list[str] | None], Iterator[Entry]]
 MAX_FIELD = 10_000
+MAX_BYTES = 500_000_000  # a list file; the largest open list (Lin et al.) is 1.5 MB
+
+
+class RowError(InputError):
+    """One bad row (its domain or score); with ``skipped`` given it is reported and skipped."""
 
 
 @lru_cache(maxsize=1)
@@ -35,32 +42,61 @@ def scales() -> dict[str, dict[str, float]]:
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
-def _rows(path: Path, delimiter: str = ",") -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows as dicts keyed by stripped, lower-cased header names; errors name the file.
+def _text(path: Path) -> str:
+    """The file as text (UTF-8, else its detected encoding); binary or empty files fail."""
+    if path.is_dir():
+        raise InputError(f"{path} is a directory; give the list file")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"file not found: {path}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return decode_bytes(data, name=str(path), max_bytes=MAX_BYTES)
+
+
+def _rows(
+    path: Path, required: Sequence[str], delimiter: str = ","
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows as dicts keyed by stripped, lower-cased header names; the header must name
+    ``required``. Errors name the file (and line).
 
     Hand-rolled over ``csv.reader`` because DictReader lets a repeated header name (OpenSources
     has two unnamed columns) overwrite the first; here the first column of a name wins.
     """
+    table = csv.reader(io.StringIO(_text(path), newline=""), delimiter=delimiter)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            table = csv.reader(handle, delimiter=delimiter)
-            header = [h.strip().lower() for h in next(table, [])]
-            for line, cells in enumerate(table, start=2):
-                row: dict[str, str] = {}
-                for key, value in zip(header, cells, strict=False):
-                    row.setdefault(key, value.strip())
-                if any(row.values()):
-                    yield line, row
-    except FileNotFoundError:
-        raise InputError(f"file not found: {path}") from None
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"{path}: not a readable text table ({exc})") from None
+        header = [h.strip().lower() for h in next(table, [])]
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+        for cells in table:
+            row: dict[str, str] = {}
+            for key, value in zip(header, cells, strict=False):
+                row.setdefault(key, value.strip())
+            if any(row.values()):
+                yield table.line_num, row
+    except csv.Error as exc:
+        raise InputError(f"{path}:{table.line_num}: not a readable table row ({exc})") from None
 
 
-def _need(path: Path, row: Mapping[str, str], *columns: str) -> None:
-    missing = [c for c in columns if c not in row]
-    if missing:
-        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+def _each(
+    path: Path,
+    rows: Iterable[tuple[int, Any]],
+    build: Callable[[int, Any], Entry | None],
+    skipped: list[str] | None,
+) -> Iterator[Entry]:
+    """Entries of ``rows``; a bad row raises, or with ``skipped`` given is noted there."""
+    for line, row in rows:
+        try:
+            entry = build(line, row)
+        except RowError as exc:
+            if skipped is None:
+                raise
+            skipped.append(str(exc))
+            continue
+        if entry is not None:
+            yield entry
 
 
 def _score(path: Path, line: int, raw: str) -> float | None:
@@ -69,9 +105,9 @@ def _score(path: Path, line: int, raw: str) -> float | None:
     try:
         value = float(raw)
     except ValueError:
-        raise InputError(f"{path}:{line}: score '{raw[:40]}' is not a number") from None
+        raise RowError(f"{path}:{line}: score '{raw[:40]}' is not a number") from None
     if not 0.0 <= value <= 1.0:
-        raise InputError(f"{path}:{line}: score {value} is outside 0-1")
+        raise RowError(f"{path}:{line}: score {value} is outside 0-1")
     return value
 
 
@@ -80,17 +116,18 @@ def _entry(path: Path, line: int, raw: str, score: float | None, label: str, det
     try:
         key, canonical = normalize(raw), is_canonical(raw)
     except InputError as exc:
-        raise InputError(f"{path}:{line}: {exc}") from None
+        raise RowError(f"{path}:{line}: {exc}") from None
     return Entry(key, score, label[:MAX_FIELD], detail[:MAX_FIELD], canonical)
 
 
-def read_lin2023(path: Path) -> Iterator[Entry]:
-    for line, row in _rows(path):
-        _need(path, row, "domain", "pc1")
+def read_lin2023(path: Path, skipped: list[str] | None = None) -> Iterator[Entry]:
+    def build(line: int, row: dict[str, str]) -> Entry:
         parts = [f"{k}={v}" for k, v in row.items() if k not in {"domain", "pc1"} and v]
-        score = _score(path, line, row["pc1"])
+        score = _score(path, line, row.get("pc1", ""))
         label = f"quality {score:.2f}" if score is not None else "unrated"
-        yield _entry(path, line, row["domain"], score, label, ", ".join(parts))
+        return _entry(path, line, row.get("domain", ""), score, label, ", ".join(parts))
+
+    yield from _each(path, _rows(path, ("domain", "pc1")), build, skipped)
 
 
 def _opensources_entry(path: Path, line: int, domain: str, row: Mapping[str, Any]) -> Entry | None:
@@ -105,50 +142,58 @@ def _opensources_entry(path: Path, line: int, domain: str, row: Mapping[str, Any
     return _entry(path, line, domain, score, ", ".join(tags), notes)
 
 
-def read_opensources(path: Path) -> Iterator[Entry]:
+def read_opensources(path: Path, skipped: list[str] | None = None) -> Iterator[Entry]:
     if path.suffix.lower() == ".json":
-        yield from _opensources_json(path)
+        yield from _each(path, _opensources_json(path), _opensources_row(path), skipped)
         return
-    for line, row in _rows(path):
+
+    def build(line: int, row: dict[str, str]) -> Entry | None:
         domain = row.get("") or row.get("domain") or row.get("site") or ""
-        _need(path, row, "type")
-        entry = _opensources_entry(path, line, domain, row)
-        if entry is not None:
-            yield entry
+        return _opensources_entry(path, line, domain, row)
+
+    yield from _each(path, _rows(path, ("type",)), build, skipped)
 
 
-def _opensources_json(path: Path) -> Iterator[Entry]:
+def _opensources_row(path: Path) -> Callable[[int, Any], Entry | None]:
+    def build(index: int, item: tuple[str, dict[str, Any]]) -> Entry | None:
+        return _opensources_entry(path, index, item[0], item[1])
+
+    return build
+
+
+def _opensources_json(path: Path) -> Iterator[tuple[int, tuple[str, dict[str, Any]]]]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        data = json.loads(_text(path))
+    except ValueError as exc:
         raise InputError(f"{path}: not readable JSON ({exc})") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected an object keyed by domain")
     for index, (domain, row) in enumerate(data.items(), start=1):
         if isinstance(row, dict):
-            lowered = {str(k).strip().lower(): v for k, v in row.items()}
-            entry = _opensources_entry(path, index, str(domain), lowered)
-            if entry is not None:
-                yield entry
+            yield index, (str(domain), {str(k).strip().lower(): v for k, v in row.items()})
 
 
-def read_mbfc_baly(path: Path) -> Iterator[Entry]:
+def read_mbfc_baly(path: Path, skipped: list[str] | None = None) -> Iterator[Entry]:
     scale = scales()["mbfc-fact"]
-    for line, row in _rows(path, delimiter="\t"):
-        _need(path, row, "source_url", "fact")
-        fact = row["fact"].lower()
+
+    def build(line: int, row: dict[str, str]) -> Entry:
+        fact = row.get("fact", "").lower()
         bias = row.get("bias", "")
         label = f"factuality {fact}" + (f", bias {bias}" if bias else "")
-        yield _entry(path, line, row["source_url"], scale.get(fact), label, row.get("ref", ""))
+        return _entry(
+            path, line, row.get("source_url", ""), scale.get(fact), label, row.get("ref", "")
+        )
+
+    yield from _each(path, _rows(path, ("source_url", "fact"), delimiter="\t"), build, skipped)
 
 
-def read_csv(path: Path) -> Iterator[Entry]:
-    for line, row in _rows(path):
-        _need(path, row, "domain", "score")
-        score = _score(path, line, row["score"])
+def read_csv(path: Path, skipped: list[str] | None = None) -> Iterator[Entry]:
+    def build(line: int, row: dict[str, str]) -> Entry:
+        score = _score(path, line, row.get("score", ""))
         label = row.get("label") or (f"score {score:.2f}" if score is not None else "listed")
-        detail = row.get("detail", "")[:MAX_FIELD]
-        yield _entry(path, line, row["domain"], score, label, detail)
+        return _entry(path, line, row.get("domain", ""), score, label, row.get("detail", ""))
+
+    yield from _each(path, _rows(path, ("domain", "score")), build, skipped)
 
 
 FORMATS: dict[str, Reader] = {
@@ -165,13 +210,16 @@ def reader(fmt: str) -> Reader:
     return FORMATS[fmt]
 
 
-def read(path: Path, fmt: str) -> list[Entry]:
+def read(path: Path, fmt: str, skipped: list[str] | None = None) -> list[Entry]:
     """The list's entries, one per key: a row naming the key itself (``espn.com``) wins over one
-    naming a skin of it (``m.espn.com``), else the first row wins."""
-    if path.is_dir():
-        raise InputError(f"{path} is a directory; give the list file")
+    naming a skin of it (``m.espn.com``), else the first row wins.
+
+    A row with a bad domain or score raises :class:`RowError`; with ``skipped`` given it is
+    noted there (``file:line: problem``) and left out instead. A file that cannot be read as
+    the format (missing columns, binary, undecodable, empty) always raises.
+    """
     chosen: dict[str, Entry] = {}
-    for entry in reader(fmt)(path):
+    for entry in reader(fmt)(path, skipped):
         old = chosen.get(entry.domain)
         if old is None or (entry.canonical and not old.canonical):
             chosen[entry.domain] = entry

@@ -58,7 +58,20 @@ class SourcesAnalyzer(BaseAnalyzer):
         ratings = self._store.lookup(target, self.lists)
         data["ratings"] = [r.as_dict() for r in ratings]
         data["score"] = combine(ratings)
-        return Result(data=data)
+        return Result(data=data, warnings=self._unknown_lists())
+
+    def _unknown_lists(self) -> tuple[str, ...]:
+        """A warning when ``analyzers.sources.lists`` names a list that is not imported."""
+        if not self.lists or self._store is None:
+            return ()
+        known = [info.name for info in self._store.lists()]
+        unknown = [name for name in self.lists if name not in known]
+        if not unknown:
+            return ()
+        return (
+            f"analyzers.sources.lists names lists that are not imported: {', '.join(unknown)} "
+            f"(imported: {', '.join(known) or 'none'})",
+        )
 
 
 def _target(doc: Document) -> str | None:
