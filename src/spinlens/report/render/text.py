@@ -16,6 +16,14 @@ from spinlens.report.palette import analyzer_color
 from spinlens.report.schema import Report
 
 MAX_SNIPPET = 90
+MAX_TITLE = 300
+# Terminal controls (C0 but tab and newline, DEL, C1): article text must not drive the terminal.
+_CONTROLS = {c: "\ufffd" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}
+
+
+def printable(text: str) -> str:
+    """``text`` with terminal control characters replaced one for one (offsets still hold)."""
+    return text.translate(_CONTROLS)
 
 
 def render_text(report: Report, *, width: int = 110, color: bool | None = None) -> str:
@@ -33,16 +41,17 @@ def render_text(report: Report, *, width: int = 110, color: bool | None = None) 
     console.print(_findings_table(report))
     console.print(_runs_table(report))
     for warning in report.warnings:
-        console.print(f"[yellow]warning:[/] {escape(warning)}")
+        console.print(f"[yellow]warning:[/] {escape(printable(warning))}")
     return buffer.getvalue()
 
 
 def _header(report: Report) -> Panel:
     doc = report.document
-    lines = [f"[bold]{escape(doc.title or doc.id or 'Untitled document')}[/]"]
+    title = printable(doc.title or doc.id or "Untitled document")
+    lines = [f"[bold]{escape(title[:MAX_TITLE])}[/]"]
     meta = [x for x in (doc.domain, doc.date, doc.language and f"lang={doc.language}") if x]
     if meta:
-        lines.append(escape(" · ".join(meta)))
+        lines.append(escape(printable(" · ".join(meta))[:MAX_TITLE]))
     lines.append(
         f"{len(doc.text):,} characters, {len(doc.sentences)} sentences, "
         f"{len(report.findings)} findings"
@@ -58,12 +67,12 @@ def _verdict(report: Report) -> Panel:
     )
     body = [f"[bold {colour}]{verdict.label.upper()}[/]  score {verdict.score:.2f}"]
     for reason in verdict.reasons:
-        body.append(f"• {escape(reason.text)}  [dim](weight {reason.weight:+.2f})[/]")
+        body.append(f"• {escape(printable(reason.text))}  [dim](weight {reason.weight:+.2f})[/]")
     return Panel("\n".join(body), title="verdict", border_style=colour)
 
 
 def _highlighted(report: Report) -> Panel:
-    text = Text(report.document.text)
+    text = Text(printable(report.document.text))
     for finding in sorted(report.findings, key=lambda f: f.end - f.start, reverse=True):
         if finding.end > finding.start:
             text.stylize(
@@ -79,12 +88,12 @@ def _findings_table(report: Report) -> Table:
     for f in report.findings:
         snippet = f.text if len(f.text) <= MAX_SNIPPET else f.text[: MAX_SNIPPET - 1] + "…"
         table.add_row(
-            Text(f.analyzer, style=analyzer_color(f.analyzer)),
-            f.label,
+            Text(printable(f.analyzer), style=analyzer_color(f.analyzer)),
+            Text(printable(f.label)),
             f"{f.start}-{f.end}",
-            Text(snippet),
+            Text(printable(snippet)),
             f"{f.score:.2f}",
-            Text(f.explanation),
+            Text(printable(f.explanation)),
         )
     return table
 
@@ -95,11 +104,11 @@ def _runs_table(report: Report) -> Table:
         table.add_column(column)
     for run in report.analyzers:
         table.add_row(
-            run.name,
-            run.version,
+            Text(printable(run.name)),
+            Text(printable(run.version)),
             run.status,
             str(run.findings),
             f"{run.seconds:.3f}",
-            Text(run.reason or run.model or ""),
+            Text(printable(run.reason or run.model or "")),
         )
     return table
