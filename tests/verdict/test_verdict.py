@@ -146,3 +146,22 @@ def test_verdict_spans_are_findings_and_the_report_validates(seed_text: str) -> 
     own = [f for f in report.findings if f.analyzer == "verdict"]
     assert own and all(f.explanation for f in own)
     assert Report.model_validate_json(report.model_dump_json()) == report
+
+
+def test_seed_on_a_rated_site_cites_every_piece_of_evidence(tmp_path: Path, seed_text: str) -> None:
+    lists = tmp_path / "desk.csv"
+    lists.write_text("domain,score,label\nflashpoint.example,0.1,fabricates\n", encoding="utf-8")
+    assert run_cli("sources", "import", str(lists), "--format", "csv").exit_code == 0
+    settings = Settings.model_validate({"paths": {"index": str(_index(tmp_path))}})
+    doc = Document.from_text(seed_text, language="en", url="https://m.flashpoint.example/a/1")
+    report = Pipeline(ANALYZERS, settings=settings, raise_errors=True).run(doc)
+    verdict = report.verdict
+    assert verdict is not None and verdict.label == "unreliable"
+    site = [r for r in verdict.reasons if r.ratings]
+    assert len(site) == 1 and "flashpoint.example" in site[0].text and site[0].weight > 1
+    assert [(x.list, x.domain, x.score) for x in site[0].ratings] == [
+        ("desk", "flashpoint.example", 0.1)
+    ]
+    for reason in verdict.reasons:
+        assert reason.ratings or reason.spans, reason
+        assert all(seed_text[s.start : s.end] == s.text and s.text for s in reason.spans)

@@ -7,6 +7,7 @@ from typing import Any
 from spinlens.analyzers.base import Result
 from spinlens.analyzers.verdict import VerdictAnalyzer
 from spinlens.document import Document
+from spinlens.report.schema import Verdict
 
 TEXT = (
     "The minister said on Monday that unemployment fell to 3 percent in March. "
@@ -77,8 +78,7 @@ def test_low_source_rating_is_a_reason_naming_its_lists() -> None:
 
 def test_two_kinds_of_evidence_reach_unreliable() -> None:
     sentence = "The minister said on Monday that unemployment fell to 3 percent in March."
-    sources = Result(data={"domain": "junk.example", "score": 0.1, "ratings": []})
-    data = _verdict({"claims": _claim(TEXT, sentence, "false"), "sources": sources})
+    data = _verdict({"claims": _claim(TEXT, sentence, "false"), "sources": _rating_sources()})
     assert data["label"] == "unreliable"
 
 
@@ -108,3 +108,62 @@ def test_techniques_weigh_by_density_not_raw_count() -> None:
     # and a very short text is counted as a 200-word one, not blown up
     tiny = _technique_weight(TEXT.split(". ")[0] + ".\n")
     assert tiny == _technique_weight(TEXT.split(". ")[0] + ". It rained.\n")
+
+
+def _rating_sources(score: float = 0.1) -> Result:
+    return Result(
+        data={
+            "domain": "junk.example",
+            "score": score,
+            "ratings": [
+                {"list": "desk", "domain": "junk.example", "score": score, "label": "blocked"},
+                {"list": "notes", "domain": "junk.example", "score": None, "label": "seen"},
+            ],
+        }
+    )
+
+
+def test_source_reason_rests_on_the_list_ratings_that_score_it() -> None:
+    data = _verdict({"sources": _rating_sources()})
+    (reason,) = [r for r in data["reasons"] if "junk.example" in r["text"]]
+    assert reason["spans"] == []
+    assert reason["ratings"] == [
+        {"list": "desk", "domain": "junk.example", "score": 0.1, "label": "blocked"}
+    ]
+    assert Verdict.model_validate(data).reasons[0].ratings[0].list == "desk"
+
+
+def test_a_score_without_a_rating_behind_it_is_no_reason() -> None:
+    orphan = Result(data={"domain": "junk.example", "score": 0.05, "ratings": []})
+    assert _verdict({"sources": orphan}) == _verdict({})
+
+
+def test_every_reason_has_evidence_to_show() -> None:
+    sentence = "The minister said on Monday that unemployment fell to 3 percent in March."
+    doc = Document.from_text(TEXT, language="en")
+    loaded = TEXT.index("Critics")
+    propaganda = Result(
+        spans=(
+            doc.span(loaded, loaded + 7, "Doubt", 0.9),
+            doc.span(loaded, loaded, "Loaded_Language", 0.9),  # empty: shows nothing
+        )
+    )
+    data = (
+        VerdictAnalyzer()
+        .analyze(
+            doc,
+            {
+                "claims": _claim(TEXT, sentence, "false"),
+                "sources": _rating_sources(),
+                "propaganda": propaganda,
+            },
+        )
+        .data
+    )
+    assert len(data["reasons"]) >= 3
+    for reason in data["reasons"]:
+        shown = [s for s in reason["spans"] if s["end"] > s["start"] and s["text"]]
+        assert shown or reason.get("ratings"), reason
+        assert len(shown) == len(reason["spans"]), "no empty span is cited"
+    assert not any("loaded language" in r["text"] for r in data["reasons"])
+    assert any("“doubt” in 1 passage" in r["text"] for r in data["reasons"])

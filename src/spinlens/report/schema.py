@@ -66,10 +66,23 @@ class SpanRef(_Model):
     text: str
 
 
+class RatingRef(_Model):
+    """One list's rating of the article's site: the evidence of a reason about the source."""
+
+    list: str
+    domain: str = Field(description="the key of the list that matched (site, section or page)")
+    score: float | None = None
+    label: str = ""
+
+
 class Reason(_Model):
+    """One piece of the verdict; it rests on ``spans`` of the text, or, for a reason about the
+    publishing site (which is not in the text), on the list ``ratings`` of that site."""
+
     text: str
     weight: float
     spans: list[SpanRef] = Field(default_factory=list)
+    ratings: list[RatingRef] = Field(default_factory=list)
 
 
 class Verdict(_Model):

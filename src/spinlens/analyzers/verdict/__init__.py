@@ -67,10 +67,14 @@ class VerdictAnalyzer(BaseAnalyzer):
         style_share = _capped(contributions, w)
         style_total = sum(style_share.values())
         findings = [
-            *reasons.propaganda(context, w["propaganda_per_technique"], word_count(doc), w),
-            *reasons.provenance(doc, context, w),
-            *reasons.claims(context, w["claims"], w["claims_max"]),
-            *reasons.sources(context, w["source_weight"]),
+            d
+            for d in (
+                *reasons.propaganda(context, w["propaganda_per_technique"], word_count(doc), w),
+                *reasons.provenance(doc, context, w),
+                *reasons.claims(context, w["claims"], w["claims_max"]),
+                *reasons.sources(context, w["source_weight"]),
+            )
+            if _has_evidence(d)  # no reason, and no weight, without evidence to show
         ]
         evidence = sum(d.weight for d in findings)
         logit = w["prior_logit"] + style_total + evidence
@@ -115,6 +119,10 @@ def _capped(contributions: Mapping[str, float], w: Mapping[str, Any]) -> dict[st
     return {k: v * (factor_up if v > 0 else factor_down) for k, v in scaled.items()}
 
 
+def _has_evidence(draft: reasons.Draft) -> bool:
+    return bool(draft.ratings) or any(e.end > e.start for e in draft.evidence)
+
+
 def _label(score: float, ranked: list[reasons.Draft], words: int, limits: Mapping[str, Any]) -> str:
     strong = any(d.weight >= STRONG for d in ranked)
     if not ranked or (words < limits["min_words"] and not strong):
@@ -133,7 +141,7 @@ def _spans(
     spans: dict[tuple[int, int, str], Span] = {}
     refs = []
     for draft in drafts:
-        cited = draft.evidence[:per_reason]
+        cited = [e for e in draft.evidence if e.end > e.start][:per_reason]
         for e in cited:
             if e.analyzer == "verdict" and (e.start, e.end, e.label) not in spans:
                 score = min(1.0, abs(draft.weight))
@@ -141,22 +149,23 @@ def _spans(
                     e.start, e.end, e.label, score, draft.text, {"weight": draft.weight}
                 )
                 spans[(e.start, e.end, e.label)] = span
-        refs.append(
-            {
-                "text": draft.text,
-                "weight": round(draft.weight, 3),
-                "spans": [
-                    {
-                        "analyzer": e.analyzer,
-                        "label": e.label,
-                        "start": e.start,
-                        "end": e.end,
-                        "text": doc.text[e.start : e.end],
-                    }
-                    for e in cited
-                ],
-            }
-        )
+        ref: dict[str, Any] = {
+            "text": draft.text,
+            "weight": round(draft.weight, 3),
+            "spans": [
+                {
+                    "analyzer": e.analyzer,
+                    "label": e.label,
+                    "start": e.start,
+                    "end": e.end,
+                    "text": doc.text[e.start : e.end],
+                }
+                for e in cited
+            ],
+        }
+        if draft.ratings:
+            ref["ratings"] = [dict(r) for r in draft.ratings]
+        refs.append(ref)
     return sorted(spans.values(), key=lambda s: (s.start, s.end)), refs
 
 

@@ -48,9 +48,12 @@ STYLE_TEXT = {
 
 @dataclass(frozen=True, slots=True)
 class Draft:
+    """A reason before ranking: its evidence is spans of the text, or list ratings of the site."""
+
     text: str
     weight: float
     evidence: tuple[Evidence, ...]
+    ratings: tuple[Mapping[str, Any], ...] = ()
 
 
 def _ev(spans: Iterable[Span], analyzer: str) -> tuple[Evidence, ...]:
@@ -112,7 +115,8 @@ def propaganda(
     for label, spans in groups.items():
         confidence = sum(s.score for s in spans) / len(spans)
         weight = per_technique * math.log1p(len(spans) * per_words / length) * confidence
-        text = f"Propaganda technique “{_pretty(label)}” in {len(spans)} passage(s)"
+        passages = "1 passage" if len(spans) == 1 else f"{len(spans)} passages"
+        text = f"Propaganda technique “{_pretty(label)}” in {passages}"
         drafts.append(Draft(text, weight, _ev(spans, "propaganda")))
     return drafts
 
@@ -177,8 +181,9 @@ def claims(context: Mapping[str, Result], weights: Mapping[str, float], cap: flo
             continue
         best = max(rated, key=lambda m: float(m.get("score") or 0.0))
         rating = str(best["rating"])
-        who = f" by {best['publisher']}" if best.get("publisher") else ""
-        text = f"Claim matches a fact-check rated {rating}{who}: “{best.get('claim', '')}”"
+        who = f" by {_short(str(best['publisher']), 80)}" if best.get("publisher") else ""
+        claim = _short(str(best.get("claim") or ""), 160)
+        text = f"Claim matches a fact-check rated {_short(rating, 40)}{who}: “{claim}”"
         weight = weights[rating] * float(best.get("score") or 1.0)
         drafts.append(Draft(text, weight, _ev([span], "claims")))
     total = sum(d.weight for d in drafts if d.weight > 0)
@@ -195,8 +200,24 @@ def sources(context: Mapping[str, Result], weight: float) -> list[Draft]:
     score = data.get("score")
     if not isinstance(score, int | float):
         return []
+    rated = [
+        r
+        for r in data.get("ratings") or []
+        if isinstance(r, Mapping) and isinstance(r.get("score"), int | float)
+    ]
+    if not rated:
+        return []  # a combined score with no list behind it is no evidence
     lists = ", ".join(
-        f"{r['list']} ({r['label']})" for r in data.get("ratings") or [] if isinstance(r, Mapping)
+        f"{_short(str(r['list']), 40)} ({_short(str(r.get('label')), 60)})" for r in rated
     )
-    text = f"The site {data.get('domain')} has reliability {score:.2f} on: {lists}"
-    return [Draft(text, weight * (0.5 - float(score)), ())]
+    text = f"The site {_short(str(data.get('domain')), 80)} has reliability {score:.2f} on: {lists}"
+    refs = tuple(
+        {
+            "list": str(r["list"]),
+            "domain": str(r.get("domain") or data.get("domain") or ""),
+            "score": float(r["score"]),
+            "label": str(r.get("label") or ""),
+        }
+        for r in rated
+    )
+    return [Draft(text, weight * (0.5 - float(score)), (), refs)]
