@@ -91,6 +91,10 @@ def rank(
         raise typer.Exit(PARTIAL_FAILURE_EXIT)
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _report_skipped(skipped: Sequence[str], limit: int = 20) -> None:
     """One stderr line per bad record (the first ``limit``), then how many in all."""
     for message in skipped[:limit]:
@@ -99,30 +103,63 @@ def _report_skipped(skipped: Sequence[str], limit: int = 20) -> None:
         sys.stderr.write(f"spinlens: skipped {len(skipped) - limit} more bad records\n")
 
 
-@command("import", parent=factcheck_app)
+IMPORT_EXAMPLE = (
+    "Examples: spinlens factcheck import verified_claims.docs.tsv --format checkthat2020 · "
+    "spinlens factcheck import reviews.jsonld --format claimreview --db desk.sqlite · "
+    "spinlens factcheck import ours.csv -f csv (header: claim[,id,verdict,publisher,url,date,"
+    "language,title])"
+)
+
+
+@command("import", parent=factcheck_app, epilog=IMPORT_EXAMPLE)
 def import_(
     file: Path = typer.Argument(..., help="File of fact-checks to import."),
     format_: ImportFormat = typer.Option(
-        ..., "--format", "-f", help="claimreview (JSON-LD or API export), checkthat2020 or csv."
+        ...,
+        "--format",
+        "-f",
+        help="claimreview: schema.org ClaimReview JSON-LD (object, list, @graph, JSON Lines or "
+        "HTML pages) or a Fact Check Tools API export; checkthat2020: verified_claims.docs.tsv; "
+        "csv: CSV/TSV with a 'claim' column.",
     ),
     db: Path | None = typer.Option(
         None, "--db", help="SQLite database (default: paths.factcheck_db)."
     ),
+    strict: bool = typer.Option(
+        False, "--strict", help="Abort on the first bad record instead of skipping it."
+    ),
 ) -> None:
-    """Add fact-checks to the database; re-importing updates rows, never duplicates them."""
+    """Add fact-checks to the database; re-importing updates rows, never duplicates them.
+
+    All records are written in one transaction: an unreadable file leaves the database as it
+    was. A bad record (no claim text, an id with spaces) is reported on stderr and skipped
+    (exit code 8), or aborts the import with --strict."""
     from spinlens.factcheck.importers import IMPORTERS
     from spinlens.factcheck.index import open_index
     from spinlens.factcheck.store import FactCheckStore
 
     path = _db(db)
-    records = list(IMPORTERS[format_.value](file))
+    skipped: list[str] | None = None if strict else []
+    records = list(IMPORTERS[format_.value](file, skipped))
+    if not records and skipped:
+        raise InputError(f"{file}: no valid fact-check ({skipped[0]})")
+    _report_skipped(skipped or [])
     with FactCheckStore(path) as store:
+        before = store.count()
         written = store.upsert(records)
-        typer.echo(
-            f"imported {written} fact-checks into {path} ({store.count()} in total)", err=True
+        total = store.count()
+        new = total - before
+        line = (
+            f"imported {_plural(written, 'fact-check')} ({new} new, {written - new} updated) "
+            f"into {path} ({total} in total)"
         )
+        if skipped:
+            line += f"; {_plural(len(skipped), 'bad record')} skipped"
+        typer.echo(line, err=True)
         with Console(stderr=True).status("indexing (BM25 + embeddings)"):
             open_index(store)
+    if skipped:
+        raise typer.Exit(PARTIAL_FAILURE_EXIT)
 
 
 @command("match", parent=factcheck_app)

@@ -1,6 +1,9 @@
 """Importers: schema.org ClaimReview JSON-LD (and Fact Check API exports), CheckThat! 2020, CSV.
 
-Each yields :class:`FactCheck` records; bad files raise one-line input errors naming the file.
+Each yields :class:`FactCheck` records. A file that cannot be read as its format (not JSON,
+no header) raises a one-line input error naming the file. A bad record (no claim text, an id
+with spaces, a broken JSON line or HTML script) raises too, unless the caller passes a
+``skipped`` list: then it is described there (``file:line: problem``) and left out.
 """
 
 from __future__ import annotations
@@ -15,24 +18,35 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from spinlens.errors import InputError, MalformedRecordError
+from spinlens.errors import MalformedRecordError
+from spinlens.factcheck.files import MAX_FILE_BYTES, read_text_file
 from spinlens.factcheck.queries import unquote
 from spinlens.factcheck.ratings import normalise_verdict, rating_from_value
 from spinlens.factcheck.store import FactCheck
 
-MAX_FILE_BYTES = 500_000_000
 _JSONLD = re.compile(r"<script[^>]+application/ld\+json[^>]*>(.*?)</script>", re.I | re.S)
+_ID_SPACE = re.compile(r"\s")
+
+Skipped = list[str] | None
 
 
 def _read(path: Path) -> str:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(f"{path} is larger than {MAX_FILE_BYTES} bytes")
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"file not found: {path}") from None
-    except UnicodeDecodeError:
-        raise MalformedRecordError(f"{path} is not UTF-8 text") from None
+    return read_text_file(path, MAX_FILE_BYTES)
+
+
+def _bad(skipped: Skipped, message: str) -> None:
+    """A bad record: raise when strict (``skipped`` is None), else note it and go on."""
+    if skipped is None:
+        raise MalformedRecordError(message)
+    skipped.append(message)
+
+
+def _checked(record: FactCheck, where: str, skipped: Skipped) -> FactCheck | None:
+    """The record, or None (reported) when its id cannot appear in a TREC run line."""
+    if _ID_SPACE.search(record.id):
+        _bad(skipped, f"{where}: id {record.id[:40]!r} contains whitespace")
+        return None
+    return record
 
 
 def _stable_id(*parts: str | None) -> str:
@@ -42,6 +56,8 @@ def _stable_id(*parts: str | None) -> str:
 def _text(value: Any) -> str | None:
     if isinstance(value, str):
         return value.strip() or None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
     if isinstance(value, dict):
         return _text(value.get("name") or value.get("@id") or value.get("url"))
     if isinstance(value, list) and value:
@@ -49,54 +65,104 @@ def _text(value: Any) -> str | None:
     return None
 
 
+def _first_dict(value: Any) -> dict[str, Any]:
+    """A JSON-LD value that should be one object but may be a list of them (or missing)."""
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, dict)), None)
+    return value if isinstance(value, dict) else {}
+
+
 # --- ClaimReview -------------------------------------------------------------------------
 
 
-def read_claimreview(path: Path) -> Iterator[FactCheck]:
-    """ClaimReview objects from JSON-LD (object, list or @graph), HTML with JSON-LD scripts, or
-    the Google Fact Check Tools API export (``{"claims": [{"text", "claimReview": [...]}]}``)."""
+def read_claimreview(path: Path, skipped: Skipped = None) -> Iterator[FactCheck]:
+    """ClaimReview objects from JSON-LD (an object, a list, an ``@graph``, or nested anywhere,
+    e.g. a page's ``mainEntity`` or a ``DataFeed``), JSON Lines, HTML pages with JSON-LD
+    scripts, or the Google Fact Check Tools API (``{"claims": [{"text", "claimReview"}]}``)."""
     raw = _read(path)
-    blobs = _JSONLD.findall(raw) if raw.lstrip().startswith("<") else [raw]
+    html = raw.lstrip().startswith("<")
+    if html:
+        blobs = [(f"{path}: script {n}", b) for n, b in enumerate(_JSONLD.findall(raw), start=1)]
+        if not blobs:
+            raise MalformedRecordError(f'{path}: no <script type="application/ld+json"> found')
+    else:
+        blobs = [(str(path), raw)]
     found = False
-    for blob in blobs:
-        try:
-            data = json.loads(blob)
-        except json.JSONDecodeError as exc:
-            raise MalformedRecordError(
-                f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})"
-            ) from None
-        for record in _walk_claimreview(data):
-            found = True
-            yield record
+    for where, blob in blobs:
+        for data in _json_values(blob, where, path, skipped, html):
+            for record in _walk_claimreview(data, where, skipped):
+                found = True
+                yield record
     if not found:
-        raise MalformedRecordError(f"{path}: no ClaimReview records found")
+        raise MalformedRecordError(
+            f"{path}: no ClaimReview records found (want schema.org ClaimReview JSON-LD or a "
+            "Fact Check Tools API export)"
+        )
 
 
-def _walk_claimreview(data: Any) -> Iterator[FactCheck]:
+def _json_values(blob: str, where: str, path: Path, skipped: Skipped, html: bool) -> Iterator[Any]:
+    """The JSON value of ``blob``, or each line's for JSON Lines; a broken script of an HTML
+    page or a broken line is one bad record, a broken JSON file is a bad file."""
+    try:
+        yield json.loads(blob)
+        return
+    except json.JSONDecodeError as exc:
+        error = exc
+    lines = [(n, line) for n, line in enumerate(blob.splitlines(), start=1) if line.strip()]
+    if not html and error.msg == "Extra data" and lines and lines[0][1].lstrip().startswith("{"):
+        for n, line in lines:  # JSON Lines: one object per line
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as exc:
+                _bad(skipped, f"{path}:{n}: not valid JSON ({exc.msg})")
+        return
+    message = f"{where}: not valid JSON ({error.msg} at line {error.lineno})"
+    if not html:
+        raise MalformedRecordError(message)
+    _bad(skipped, message)
+
+
+def _is_claimreview(data: dict[str, Any]) -> bool:
+    kinds = data.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return any(isinstance(k, str) and k.rsplit("/", 1)[-1] == "ClaimReview" for k in kinds)
+
+
+def _walk_claimreview(
+    data: Any, where: str, skipped: Skipped, depth: int = 0
+) -> Iterator[FactCheck]:
+    if depth > 50:
+        return
     if isinstance(data, list):
         for item in data:
-            yield from _walk_claimreview(item)
+            yield from _walk_claimreview(item, where, skipped, depth + 1)
     elif isinstance(data, dict):
-        if isinstance(data.get("claims"), list):  # Fact Check Tools API export
-            for claim in data["claims"]:
-                yield from _api_claim(claim)
-        elif isinstance(data.get("@graph"), list):
-            yield from _walk_claimreview(data["@graph"])
-        elif "ClaimReview" in str(data.get("@type", "")):
+        if _is_claimreview(data):
             record = _jsonld_review(data)
-            if record is not None:
-                yield record
+            if record is None:
+                _bad(skipped, f"{where}: a ClaimReview without claimReviewed text")
+            elif (checked := _checked(record, where, skipped)) is not None:
+                yield checked
+        elif isinstance(data.get("claims"), list):  # Fact Check Tools API export
+            for claim in data["claims"]:
+                yield from _api_claim(claim, where, skipped)
+        else:  # @graph, mainEntity, DataFeed items, ...: look inside
+            for key, value in data.items():
+                if key != "@context" and isinstance(value, dict | list):
+                    yield from _walk_claimreview(value, where, skipped, depth + 1)
 
 
 def _jsonld_review(review: dict[str, Any]) -> FactCheck | None:
     claim = _text(review.get("claimReviewed"))
-    item = review.get("itemReviewed")
-    if claim is None and isinstance(item, dict):
+    item = _first_dict(review.get("itemReviewed"))
+    if claim is None:
         claim = _text(item.get("text") or item.get("name"))
     if not claim:
         return None
-    rating = review.get("reviewRating") or {}
+    rating = _first_dict(review.get("reviewRating"))
     verdict = _text(rating.get("alternateName")) or _text(rating.get("name"))
+    if verdict is None and isinstance(review.get("reviewRating"), str):
+        verdict = _text(review["reviewRating"])
     normalised = normalise_verdict(verdict)
     if normalised == "unknown" and rating.get("ratingValue") is not None:
         with contextlib.suppress(TypeError, ValueError):
@@ -120,14 +186,19 @@ def _jsonld_review(review: dict[str, Any]) -> FactCheck | None:
     )
 
 
-def _api_claim(claim: dict[str, Any]) -> Iterator[FactCheck]:
-    text = _text(claim.get("text"))
-    if not text:
+def _api_claim(claim: Any, where: str, skipped: Skipped) -> Iterator[FactCheck]:
+    text = _text(claim.get("text")) if isinstance(claim, dict) else None
+    reviews = claim.get("claimReview") if isinstance(claim, dict) else None
+    if not text or not isinstance(reviews, list) or not reviews:
+        _bad(skipped, f"{where}: a claim without text or claimReview: {str(claim)[:60]!r}")
         return
-    for review in claim.get("claimReview") or []:
+    for review in reviews:
+        if not isinstance(review, dict):
+            _bad(skipped, f"{where}: a claimReview that is not an object: {str(review)[:60]!r}")
+            continue
         url = _text(review.get("url"))
         verdict = _text(review.get("textualRating"))
-        yield FactCheck(
+        record = FactCheck(
             id=_stable_id(url, text),
             claim=text,
             verdict=verdict,
@@ -139,25 +210,57 @@ def _api_claim(claim: dict[str, Any]) -> Iterator[FactCheck]:
             title=_text(review.get("title")),
             origin="claimreview",
         )
+        if (checked := _checked(record, where, skipped)) is not None:
+            yield checked
 
 
 # --- CheckThat! 2020 task 2 ---------------------------------------------------------------
 
 
-def read_checkthat2020(path: Path) -> Iterator[FactCheck]:
+_ID_CELL = re.compile(r"[^\s\"]+")
+
+
+def _tsv_records(raw: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) per record of a CheckThat! 2020 TSV.
+
+    Line-based on purpose: a CSV reader would run a stray quote across many lines. But 14 claims
+    of ``verified_claims.docs.tsv`` are quoted and wrapped over two lines (``id<TAB>"start`` then
+    ``end."<TAB>title``): a short line whose quoted cell is still open is joined (with a space)
+    to the next line when that line does not start with an id.
+    """
+    lines = raw.splitlines()
+    i = 0
+    while i < len(lines):
+        number, cells = i + 1, lines[i].split("\t")
+        i += 1
+        while (
+            len(cells) < 3
+            and cells[-1].lstrip().startswith('"')
+            and not cells[-1].rstrip().endswith('"')
+            and i < len(lines)
+            and not _ID_CELL.fullmatch(lines[i].split("\t", 1)[0])
+        ):
+            rest = lines[i].split("\t")
+            cells = [*cells[:-1], f"{cells[-1].rstrip()} {rest[0].lstrip()}", *rest[1:]]
+            i += 1
+        yield number, [unquote(c) for c in cells]
+
+
+def read_checkthat2020(path: Path, skipped: Skipped = None) -> Iterator[FactCheck]:
     """``verified_claims.docs.tsv``: a header, then ``id<TAB>vclaim<TAB>title`` (Snopes)."""
-    # Line-based on purpose: a few claims hold a stray quote that a CSV reader would run
-    # across lines; cells wrapped in quotes are unquoted.
-    rows = ([unquote(c) for c in line.split("\t")] for line in _read(path).splitlines())
-    header = next(rows, None)
-    if header is None or [h.strip().lower() for h in header[1:3]] != ["vclaim", "title"]:
-        raise MalformedRecordError(f"{path}: expected a header '<TAB>vclaim<TAB>title'")
-    for line, row in enumerate(rows, start=2):
+    rows = _tsv_records(_read(path))
+    header = next(rows, (1, []))[1]
+    if [h.strip().lower() for h in header[1:3]] != ["vclaim", "title"]:
+        raise MalformedRecordError(
+            f"{path}: expected the header '<TAB>vclaim<TAB>title' of verified_claims.docs.tsv"
+        )
+    for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) < 2 or not row[0].strip() or not row[1].strip():
-            raise MalformedRecordError(f"{path}:{line}: expected 'id<TAB>vclaim<TAB>title'")
-        yield FactCheck(
+            _bad(skipped, f"{path}:{line}: expected 'id<TAB>vclaim<TAB>title'")
+            continue
+        record = FactCheck(
             id=row[0].strip(),
             claim=row[1].strip(),
             title=row[2].strip() if len(row) > 2 else None,
@@ -165,6 +268,8 @@ def read_checkthat2020(path: Path) -> Iterator[FactCheck]:
             language="en",
             origin="checkthat2020",
         )
+        if (checked := _checked(record, f"{path}:{line}", skipped)) is not None:
+            yield checked
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -181,12 +286,25 @@ CSV_COLUMNS = {
 }
 
 
-def read_csv(path: Path) -> Iterator[FactCheck]:
-    """A CSV (or TSV) with a header; needs a ``claim`` column, the rest is optional."""
+def _delimiter(header: str) -> str:
+    """Tab, semicolon or comma: whichever the header line uses (tab first)."""
+    for candidate in ("\t", ";"):
+        if candidate in header and (candidate == "\t" or "," not in header):
+            return candidate
+    return ","
+
+
+def read_csv(path: Path, skipped: Skipped = None) -> Iterator[FactCheck]:
+    """A CSV (comma, semicolon or tab separated) with a header; needs a ``claim`` column (or
+    ``text``, ``claimReviewed``...; see ``CSV_COLUMNS``), the rest is optional."""
     raw = _read(path)
     first = raw.split("\n", 1)[0]
-    reader = csv.DictReader(io.StringIO(raw), delimiter="\t" if "\t" in first else ",")
-    names = {(n or "").strip().lower(): n for n in reader.fieldnames or []}
+    reader = csv.DictReader(io.StringIO(raw), delimiter=_delimiter(first))
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        raise MalformedRecordError(f"{path}:1: cannot read the header ({exc})") from None
+    names = {(n or "").strip().lower(): n for n in fieldnames}
     column = {
         field: next((names[a] for a in aliases if a in names), None)
         for field, aliases in CSV_COLUMNS.items()
@@ -195,11 +313,20 @@ def read_csv(path: Path) -> Iterator[FactCheck]:
         raise MalformedRecordError(
             f"{path}: the header needs a 'claim' column (got {first[:80]!r})"
         )
-    for line, row in enumerate(reader, start=2):
-        values = {f: ((row.get(c) or "").strip() or None) if c else None for f, c in column.items()}
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            _bad(skipped, f"{path}:{reader.reader.line_num}: {exc}")
+            continue
+        line = reader.line_num
+        values = {f: _cell(row.get(c)) if c else None for f, c in column.items()}
         if not values["claim"]:
-            raise MalformedRecordError(f"{path}:{line}: empty claim")
-        yield FactCheck(
+            _bad(skipped, f"{path}:{line}: empty claim")
+            continue
+        record = FactCheck(
             id=values["id"] or _stable_id(values["url"], values["claim"]),
             claim=values["claim"],
             verdict=values["verdict"],
@@ -211,9 +338,16 @@ def read_csv(path: Path) -> Iterator[FactCheck]:
             title=values["title"],
             origin="csv",
         )
+        if (checked := _checked(record, f"{path}:{line}", skipped)) is not None:
+            yield checked
 
 
-IMPORTERS: dict[str, Callable[[Path], Iterator[FactCheck]]] = {
+def _cell(value: Any) -> str | None:
+    """A DictReader cell: a string, or None when the row is short (or a list when long)."""
+    return value.strip() or None if isinstance(value, str) else None
+
+
+IMPORTERS: dict[str, Callable[[Path, Skipped], Iterator[FactCheck]]] = {
     "claimreview": read_claimreview,
     "checkthat2020": read_checkthat2020,
     "csv": read_csv,

@@ -6,6 +6,7 @@ resumable; a ``generation`` counter lets the persisted search index know it is s
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
@@ -31,6 +32,11 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO meta VALUES ('generation', '0');
 """
 MAX_CLAIM_CHARS = 5000
+MAX_URL_CHARS = 2000
+MAX_FIELD_CHARS = 300  # verdict, publisher, date, language, id
+MAX_TITLE_CHARS = 1000
+# C0 controls but tab and newlines, DEL and C1 controls: never shown in a terminal or a report.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,22 @@ class FactCheck:
 
 
 FIELDS = tuple(FactCheck.__dataclass_fields__)
+_LIMITS = {"claim": MAX_CLAIM_CHARS, "title": MAX_TITLE_CHARS, "url": MAX_URL_CHARS}
+_MULTILINE = frozenset({"claim", "title"})
+
+
+def clean_row(record: FactCheck) -> dict[str, str | None]:
+    """The record's fields as stored: control characters dropped, one-line fields on one line,
+    every field bounded (hostile or broken imports cannot flood a report or a terminal)."""
+    row: dict[str, str | None] = {}
+    for field, value in asdict(record).items():
+        if value is not None:
+            value = _CONTROL.sub("", value)
+            if field not in _MULTILINE:
+                value = " ".join(value.split())
+            value = value[: _LIMITS.get(field, MAX_FIELD_CHARS)].strip() or None
+        row[field] = value
+    return row
 
 
 class FactCheckStore:
@@ -89,8 +111,10 @@ class FactCheckStore:
         n = 0
         with self._transaction() as cur:
             for record in records:
-                row = asdict(record)
-                row["claim"] = row["claim"][:MAX_CLAIM_CHARS]
+                row = clean_row(record)
+                if not row["id"] or not row["claim"]:
+                    raise InputError(f"fact-check {record.id[:40]!r} has no id or no claim text")
+                row["rating"] = row["rating"] or "unknown"
                 cur.execute(sql, tuple(row[f] for f in FIELDS))
                 n += 1
             cur.execute(
