@@ -110,5 +110,9 @@ def test_queries_skip_header_and_reject_bad_lines() -> None:
         ("a1", "first"),
         ("a2", 'quoted "x"'),
     ]
-    with pytest.raises(MalformedRecordError, match="query 1"):
+    with pytest.raises(MalformedRecordError, match="<input>:1: not 'id<TAB>text'"):
         parse_queries("no tab here\n")
+    skipped: list[str] = []
+    raw = "\ttweet_content\nq1\tfirst\nbad line\nq 3\tspace in id\nq4\tlast\n"
+    assert parse_queries(raw, "q.tsv", skipped) == [("q1", "first"), ("q4", "last")]
+    assert [m.split(": ")[0] for m in skipped] == ["q.tsv:3", "q.tsv:4"]

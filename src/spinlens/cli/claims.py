@@ -162,35 +162,49 @@ def import_(
         raise typer.Exit(PARTIAL_FAILURE_EXIT)
 
 
-@command("match", parent=factcheck_app)
+MATCH_EXAMPLE = (
+    "Examples: spinlens factcheck match dev/tweets.queries.tsv --top 5 > run.trec · "
+    "spinlens factcheck match claims.tsv --top 3 --format json --db desk.sqlite"
+)
+
+
+@command("match", parent=factcheck_app, epilog=MATCH_EXAMPLE)
 def match(
-    file: Path = typer.Argument(..., help="Queries, one 'id<TAB>text' per line (header ok)."),
+    file: Path = typer.Argument(
+        ..., help="Queries, one 'id<TAB>text' per line; a header line is skipped."
+    ),
     top: int = typer.Option(5, "--top", min=1, max=100, help="Matches per query."),
     format_: MatchFormat = typer.Option(
-        MatchFormat.trec, "--format", "-f", help="trec: 'qid Q0 claim_id rank score spinlens'."
+        MatchFormat.trec,
+        "--format",
+        "-f",
+        help="trec: 'qid Q0 claim_id rank score spinlens' (tab-separated); json: one object "
+        "per match with the claim, verdict, rating, publisher and url.",
     ),
     db: Path | None = typer.Option(
         None, "--db", help="SQLite database (default: paths.factcheck_db)."
     ),
 ) -> None:
-    """Find already fact-checked claims for each query (BM25 + embeddings + reranker)."""
+    """Find already fact-checked claims for each query (BM25 + embeddings + reranker).
+
+    Scores are the reranker's probability that the two state the same claim. A malformed line
+    is reported on stderr and skipped (exit code 8)."""
+    from spinlens.factcheck.files import read_text_file
     from spinlens.factcheck.match import Matcher
     from spinlens.factcheck.queries import parse_queries
     from spinlens.factcheck.store import FactCheckStore
 
-    try:
-        raw = file.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{file}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{file}: cannot read the queries ({exc})") from None
-    queries = parse_queries(raw, str(file))
+    skipped: list[str] = []
+    queries = parse_queries(read_text_file(file), str(file), skipped)
+    _report_skipped(skipped)
     with FactCheckStore(_db(db), create=False) as store:
         matcher = Matcher(store)
         for chunk in _progress(_chunks(queries, 64), "matching"):
             found = matcher.match([t for _, t in chunk], top=top)
             for (qid, _), matches in zip(chunk, found, strict=True):
                 sys.stdout.writelines(_format(qid, matches, format_))
+    if skipped:
+        raise typer.Exit(PARTIAL_FAILURE_EXIT)
 
 
 def _format(qid: str, matches: Sequence[object], format_: MatchFormat) -> Iterator[str]:
@@ -212,6 +226,9 @@ def _format(qid: str, matches: Sequence[object], format_: MatchFormat) -> Iterat
                 "rating": r.rating,
                 "publisher": r.publisher,
                 "url": r.url,
+                "date": r.date,
+                "language": r.language,
+                "title": r.title,
             }
             yield json.dumps(row, ensure_ascii=False) + "\n"
 
