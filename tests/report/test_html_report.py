@@ -9,6 +9,7 @@ from spinlens.report.render.html import render_html
 from spinlens.report.schema import (
     DocumentInfo,
     Finding,
+    RatingRef,
     Reason,
     Report,
     SpanRef,
@@ -238,3 +239,69 @@ def test_quote_checks_and_mutations_go_to_their_own_sections() -> None:
     redline = html[html.index('class="redline"') :]
     assert f'<ins title="quote_added">{sentence}</ins>' in redline
     assert "No imported list" not in html
+
+
+def _rated_report(title: str = "Story") -> Report:
+    text = "Officials said the plan is fine. " * 3
+    rating = {"list": "desk<b>", "domain": "junk.example", "score": 0.1, "label": "<i>bad</i>"}
+    return Report(
+        tool=Tool(version="t"),
+        created="now",
+        document=DocumentInfo(title=title, url="https://junk.example/a", text=text),
+        data={
+            "sources": {
+                "domain": "junk.example",
+                "score": 0.1,
+                "ratings": [
+                    {**rating, "detail": "javascript:alert(13)"},
+                    {
+                        "list": "mbfc",
+                        "domain": "junk.example/news",
+                        "score": 0.15,
+                        "label": "low",
+                        "detail": "https://mediabiasfactcheck.com/junk/",
+                    },
+                ],
+            }
+        },
+        verdict=Verdict(
+            score=0.8,
+            label="unreliable",
+            reasons=[
+                Reason(
+                    text="The site junk.example has reliability 0.10 on: desk",
+                    weight=1.2,
+                    ratings=[RatingRef(**rating)],
+                )
+            ],
+        ),
+    )
+
+
+def test_site_reason_links_to_the_ratings_it_rests_on() -> None:
+    html = render_html(_rated_report())
+    parsed = _parse(html)
+    verdict = html[html.index('id="verdict"') : html.index('id="article"')]
+    assert 'href="#sources"' in verdict and "matched junk.example" in verdict
+    assert "desk&lt;b&gt;" in verdict and "&lt;i&gt;bad&lt;/i&gt;" in verdict
+    table = html[html.index('id="sources"') :]
+    assert '<th scope="col">Matched</th>' in table and "junk.example/news" in table
+    links = [a.get("href") for t, a in parsed.tags if t == "a"]
+    assert "https://mediabiasfactcheck.com/junk/" in links
+    assert not [h for h in links if h and h.startswith("javascript")]
+    assert "javascript:alert(13)" in "".join(parsed.text)  # shown as text
+
+
+def test_page_loads_nothing_from_outside_and_bounds_metadata() -> None:
+    html = render_html(_rated_report(title="<script>x</script>" + "T" * 100_000))
+    parsed = _parse(html)
+    for tag, attrs in parsed.tags:
+        assert tag not in {"link", "img", "iframe", "object", "embed", "base", "form"}, tag
+        assert not {"src", "srcset", "action", "formaction", "background"} & set(attrs), tag
+        if tag == "a":
+            assert (attrs.get("href") or "").startswith(("#", "https://")), attrs
+        assert "url(" not in (attrs.get("style") or "")
+    style = html[html.index("<style>") : html.index("</style>")]
+    assert "url(" not in style and "@import" not in style
+    assert len(html) < 60_000, "a 100,000-character title is cut, not printed whole"
+    assert "<script>x</script>" not in html

@@ -23,6 +23,7 @@ from spinlens.report.schema import Finding, Report, Verdict
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_TITLE = 600
+MAX_HEAD = 300
 MAX_SNIPPET = 160
 MAX_SOURCE_TEXT = 200_000
 _SLUG = re.compile(r"[^a-z0-9_-]+")
@@ -50,9 +51,16 @@ def render_html(report: Report) -> str:
     article = _article_marks(report)
     pieces = split(report.document.text, article)
     starts = first_piece(pieces)
+    doc = report.document
     context = {
         "report": report,
-        "doc": report.document,
+        "doc": doc,
+        "head": {  # metadata is hostile and unbounded too: shown escaped and cut to a length
+            "title": snippet(doc.title or doc.id or "", MAX_HEAD),
+            "domain": snippet(doc.domain or "", MAX_HEAD),
+            "date": snippet(doc.date or "", 80),
+            "url": snippet(doc.url or "", MAX_HEAD),
+        },
         "nonce": secrets.token_urlsafe(16),
         "verdict": _verdict_view(report.verdict, starts),
         "legend": _legend(article),
@@ -143,7 +151,7 @@ def _verdict_view(verdict: Verdict | None, starts: Mapping[int, int]) -> dict[st
         return None
     reasons = [
         {
-            "text": reason.text,
+            "text": snippet(reason.text, MAX_TITLE),
             "weight": reason.weight,
             "links": [
                 {
@@ -153,6 +161,15 @@ def _verdict_view(verdict: Verdict | None, starts: Mapping[int, int]) -> dict[st
                     "label": ref.label,
                 }
                 for ref in reason.spans
+            ],
+            "ratings": [
+                {
+                    "list": r.list,
+                    "domain": r.domain,
+                    "score": r.score,
+                    "label": snippet(r.label, 80),
+                }
+                for r in reason.ratings
             ],
         }
         for reason in verdict.reasons
@@ -173,7 +190,7 @@ def _findings_view(findings: Sequence[Finding], starts: Mapping[int, int]) -> li
             {
                 "label": f.label,
                 "text": snippet(f.text),
-                "explanation": f.explanation,
+                "explanation": snippet(f.explanation, MAX_TITLE),
                 "score": f.score,
                 "href": _href(starts, f.start, f.end),
             }
@@ -308,9 +325,11 @@ def _sources_view(data: Any) -> dict[str, Any] | None:
     ratings = [
         {
             "list": _text(r.get("list")),
+            "matched": _text(r.get("domain")),
             "score": _number(r.get("score")),
-            "label": _text(r.get("label")),
-            "detail": _text(r.get("detail")),
+            "label": snippet(_text(r.get("label")), MAX_SNIPPET),
+            "detail": snippet(_text(r.get("detail")), MAX_HEAD),
+            "detail_url": safe_url(r.get("detail")),
         }
         for r in data.get("ratings") or []
         if isinstance(r, dict)
