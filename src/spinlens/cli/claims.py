@@ -233,7 +233,24 @@ def _format(qid: str, matches: Sequence[object], format_: MatchFormat) -> Iterat
             yield json.dumps(row, ensure_ascii=False) + "\n"
 
 
-@command("claims", parent=eval_app)
+EVAL_EXAMPLE = "Example: SPINLENS_THREADS=1 spinlens eval claims --data ../shared/data"
+TRAIN_EXAMPLE = (
+    "Example (the shipped models): spinlens train claims --data ../shared/data --with-2019 "
+    "--with-tweets --epochs 2 --use-epoch 1"
+)
+
+
+def _check_data(data: Path) -> None:
+    from spinlens.eval.claims import CT2019, CT2020_T2, CT2024
+
+    if not data.is_dir():
+        raise MissingDependencyError(f"data folder not found: {data} (pass --data ../shared/data)")
+    missing = [name for name in (CT2019, CT2024, CT2020_T2) if not (data / name).is_dir()]
+    if missing:
+        raise MissingDependencyError(f"{data} lacks the dataset(s) {', '.join(missing)}")
+
+
+@command("claims", parent=eval_app, epilog=EVAL_EXAMPLE)
 def eval_claims(
     data: Path = typer.Option(Path("../shared/data"), "--data", help="Folder of the datasets."),
 ) -> None:
@@ -253,6 +270,7 @@ def eval_claims(
     from spinlens.factcheck.match import Matcher
     from spinlens.factcheck.store import FactCheckStore
 
+    _check_data(data)
     for name in MODELS:
         typer.echo(f"check-worthiness, model {name} (threshold 0.5)")
         for figures in evaluate_checkworthy(data, shipped_model(name).scores):
@@ -272,7 +290,7 @@ def eval_claims(
     typer.echo(f"  MAP@1={map_at(run, qrels, 1):.4f}  MAP@5={map_at(run, qrels, 5):.4f}")
 
 
-@command("claims", parent=train_app)
+@command("claims", parent=train_app, epilog=TRAIN_EXAMPLE)
 def train_claims(
     data: Path = typer.Option(Path("../shared/data"), "--data", help="Folder of the datasets."),
     out: Path | None = typer.Option(
@@ -315,6 +333,7 @@ def train_claims(
         ) from None
     from spinlens.train import claims, claims_reranker
 
+    _check_data(data)
     models = Path(__file__).resolve().parents[1] / "models" / "data"
     # The fast model first (2024 train only): the fine-tuned model stacks its margin.
     typer.echo("fast model (no encoder):")
