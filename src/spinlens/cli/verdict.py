@@ -13,10 +13,12 @@ from rich.table import Table
 
 from spinlens.analyzers.verdict.model import Array
 from spinlens.cli.app import command, eval_app, train_app
+from spinlens.errors import MissingDependencyError, OutputError
 from spinlens.eval.verdict import (
     AMT,
     HORNE,
     CrossResult,
+    Dataset,
     Featurized,
     cross,
     featurize,
@@ -26,6 +28,17 @@ from spinlens.eval.verdict import (
 from spinlens.models.runtime import model_dir
 
 DEFAULT_DATA = Path("../shared/data")
+MIN_PER_CLASS = 5  # 5-fold cross-validation picks the L2 penalty
+EVAL_EXAMPLE = (
+    "Examples: spinlens eval verdict --data ../shared/data · "
+    "spinlens eval verdict --data ../shared/data --l2 10 · "
+    "spinlens eval verdict --data ../shared/data --with-propaganda (minutes). "
+    "Reads horne2017-fakenewsdata1/ and fakenews-amt-celebrity-perezrosas2018/ under --data."
+)
+TRAIN_EXAMPLE = (
+    "Example: spinlens train verdict --data ../shared/data -o /tmp/style.json "
+    "(without -o it overwrites the shipped style.json)."
+)
 SHORT = {HORNE: "Horne 2017", AMT: "FakeNewsAMT"}
 
 
@@ -45,11 +58,29 @@ def _featurize(
     analyzer = PropagandaAnalyzer() if with_propaganda else None
     sets, evidence = [], []
     for name in (HORNE, AMT):
-        dataset = load(data, name)
+        dataset = _checked(load(data, name), data)
         names, matrix, extra = featurize(dataset.texts, _progress(name), analyzer)
         sets.append((dataset, names, matrix))
         evidence.append(extra)
     return sets, evidence
+
+
+def _checked(dataset: Dataset, data: Path) -> Dataset:
+    """A dataset with enough of each class for cross-validation, else a one-line error."""
+    fake = sum(dataset.labels)
+    real = len(dataset.labels) - fake
+    if min(fake, real) < MIN_PER_CLASS:
+        raise MissingDependencyError(
+            f"dataset {dataset.name} under {data} has {fake} fake and {real} real articles; "
+            f"need at least {MIN_PER_CLASS} of each (is --data the folder of the shared datasets?)"
+        )
+    return dataset
+
+
+def _l2(value: float | None) -> float | None:
+    if value is not None and not value > 0:
+        raise typer.BadParameter("the L2 penalty must be a positive number", param_hint="--l2")
+    return value
 
 
 def _both_ways(
@@ -81,11 +112,14 @@ def _print(results: list[CrossResult]) -> None:
     )
 
 
-@command("verdict", parent=eval_app)
+@command("verdict", parent=eval_app, epilog=EVAL_EXAMPLE)
 def eval_verdict(
     data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder holding the shared datasets."),
     l2: float | None = typer.Option(
-        None, "--l2", help="L2 penalty (default: chosen by cross-validation on the training set)."
+        None,
+        "--l2",
+        callback=_l2,
+        help="L2 penalty, > 0 (default: chosen by cross-validation on the training set).",
     ),
     with_propaganda: bool = typer.Option(
         False,
@@ -98,21 +132,29 @@ def eval_verdict(
     _print(_both_ways(sets, l2, evidence))
 
 
-@command("verdict", parent=train_app)
+@command("verdict", parent=train_app, epilog=TRAIN_EXAMPLE)
 def train_verdict(
     data: Path = typer.Option(DEFAULT_DATA, "--data", help="Folder holding the shared datasets."),
     l2: float | None = typer.Option(
-        None, "--l2", help="L2 penalty (default: chosen by cross-validation on the training set)."
+        None,
+        "--l2",
+        callback=_l2,
+        help="L2 penalty, > 0 (default: chosen by cross-validation on the training set).",
     ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Where to write style.json (default: the shipped one)."
     ),
 ) -> None:
     """Fit the shipped style model on both datasets; record the cross-dataset figures in it."""
+    target = output or model_dir("verdict") / "style.json"
+    if not target.parent.is_dir():
+        raise OutputError(f"cannot write {target}: no such folder")
     sets, _ = _featurize(data)
     results = _both_ways(sets, l2)
     _print(results)
     model = fit_shipped(sets, l2, results)
-    target = output or model_dir("verdict") / "style.json"
-    target.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
+    try:
+        target.write_text(json.dumps(model.to_json(), indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     typer.echo(f"wrote {target}")
