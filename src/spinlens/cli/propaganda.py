@@ -15,7 +15,7 @@ from spinlens.analyzers.propaganda.detect import detect
 from spinlens.analyzers.propaganda.model import load_bundle
 from spinlens.analyzers.propaganda.paragraphs import paragraph_labels
 from spinlens.cli.app import app, command, eval_app, train_app
-from spinlens.errors import InputError, MissingDependencyError
+from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError, MissingDependencyError
 
 propaganda_app = typer.Typer(help="Propaganda techniques: predict spans for a folder of articles.")
 app.add_typer(propaganda_app, name="propaganda")
@@ -32,14 +32,38 @@ def _progress(items: Iterable[T], total: int, label: str) -> Iterator[T]:
     """A rich progress bar on stderr (stdout carries the results)."""
     from rich.console import Console
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
+    with Progress(
+        console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()
+    ) as bar:
         task = bar.add_task(label, total=total)
         for item in items:
             yield item
             bar.advance(task)
 
 
-@command("predict", parent=propaganda_app)
+def _threshold(value: float | None) -> float | None:
+    if value is not None and not 0.0 < value < 1.0:  # also rejects nan
+        raise typer.BadParameter(f"must be between 0 and 1 (exclusive), not {value}")
+    return value
+
+
+PREDICT_HELP = (
+    "Print technique predictions for every article<ID>.txt in FOLDER (in order of ID).\n\n"
+    "[b]--format ptc[/b]: one line per span, ID<TAB>technique<TAB>start<TAB>end, with the 14 "
+    "PTC-2020 techniques; start and end (exclusive) count characters of the file as read "
+    "(UTF-8, nothing normalised: a byte-order mark is one character, CRLF two). A span with "
+    "two techniques prints twice.\n\n"
+    "[b]--format semeval2023-paragraphs[/b]: ID<TAB>line<TAB>label,label,... for every "
+    "non-empty line, numbered by its 1-based line number in the file as in the SemEval-2023 "
+    "label files, with the 23 SemEval-2023 techniques; the label list may be empty.\n\n"
+    "Articles that are unreadable, empty, binary, not UTF-8 or larger than limits.max_bytes "
+    "are reported on stderr and skipped, and the exit code is then 8.\n\n"
+    "Example: spinlens propaganda predict ../shared/data/ptc-semeval2020-task11/dev-articles "
+    "--format ptc > dev.out"
+)
+
+
+@command("predict", parent=propaganda_app, help=PREDICT_HELP)
 def predict(
     folder: Path = typer.Argument(..., help="Folder of article<ID>.txt files (UTF-8)."),
     fmt: Format = typer.Option(
@@ -49,32 +73,47 @@ def predict(
         "semeval2023-paragraphs: ID, line number, labels per non-empty line.",
     ),
     threshold: float | None = typer.Option(
-        None, help="Span probability threshold (default: the model's, chosen on held-out data)."
+        None,
+        callback=_threshold,
+        help="Span probability threshold in (0, 1) (default: the model's, chosen on held-out "
+        "data). Lower finds more spans.",
     ),
     lexicon: bool = typer.Option(True, help="Add the epithet lexicon's spans (ptc format)."),
 ) -> None:
     """Print technique predictions for every article<ID>.txt in FOLDER, one line each."""
-    from spinlens.eval.propaganda_data import read_articles
+    from spinlens.cli.app import State
+    from spinlens.eval.propaganda_data import article_paths, read_article
 
     if not folder.is_dir():
         raise InputError(f"not a folder: {folder}")
-    articles = read_articles(folder)
-    if not articles:
+    paths = article_paths(folder)
+    if not paths:
         raise InputError(f"no article<ID>.txt files in {folder}")
+    max_bytes = State.settings().limits.max_bytes
     bundle = load_bundle()
+    if fmt is Format.ptc and bundle.tagger is None and not lexicon:
+        raise MissingDependencyError("the propaganda model is not installed")
+    if fmt is Format.paragraphs and bundle.paragraph_classifier is None:
+        raise MissingDependencyError("the SemEval-2023 paragraph model is not installed")
     out = sys.stdout
-    for art in _progress(articles, len(articles), "articles"):
-        text = articles[art]
+    skipped = 0
+    for art, path in _progress(paths, len(paths), "articles"):
+        try:
+            text = read_article(path, max_bytes)
+        except InputError as exc:
+            skipped += 1
+            _note(f"spinlens: skipped: {exc} [{exc.code}]")
+            continue
         if fmt is Format.ptc:
-            if bundle.tagger is None and not lexicon:
-                raise MissingDependencyError("the propaganda model is not installed")
             for d in detect(bundle, text, threshold, use_lexicon=lexicon):
                 out.write(f"{art}\t{d.technique}\t{d.start}\t{d.end}\n")
         else:
-            if bundle.paragraph_classifier is None:
-                raise MissingDependencyError("the SemEval-2023 paragraph model is not installed")
+            assert bundle.paragraph_classifier is not None
             for number, _, _, labels in paragraph_labels(bundle.paragraph_classifier, text):
                 out.write(f"{art}\t{number}\t{','.join(labels)}\n")
+    if skipped:
+        _note(f"spinlens: {skipped} of {len(paths)} articles skipped")
+        raise typer.Exit(PARTIAL_FAILURE_EXIT)
 
 
 @command("propaganda", parent=eval_app)

@@ -10,7 +10,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from spinlens.errors import InputError, MissingDependencyError
+from spinlens.errors import (
+    BinaryInputError,
+    DecodeError,
+    EmptyInputError,
+    InputError,
+    InputTooLargeError,
+    MissingDependencyError,
+)
 
 ARTICLE_RE = re.compile(r"^article(\d+)\.txt$")
 
@@ -28,6 +35,58 @@ def read_text(path: Path) -> str:
     """An article's text exactly as the offsets count it (UTF-8, newlines untouched)."""
     with path.open(encoding="utf-8", newline="") as fh:
         return fh.read()
+
+
+def article_paths(folder: Path) -> list[tuple[str, Path]]:
+    """``(id, path)`` of every ``article<ID>.txt`` in ``folder``, in numeric order of ID."""
+    if not folder.is_dir():
+        raise InputError(f"not a folder: {folder}")
+    found = []
+    for path in folder.iterdir():
+        match = ARTICLE_RE.match(path.name)
+        if match:
+            found.append((match.group(1), path))
+    return sorted(found, key=lambda item: (int(item[0]), item[0]))
+
+
+def read_article(path: Path, max_bytes: int = 5_000_000) -> str:
+    """One user article, checked: UTF-8 text kept exactly as it is in the file.
+
+    Nothing is normalised, so offsets index the file's characters: a byte-order mark is
+    character 0 (U+FEFF) and a CRLF line end is two characters, as in the PTC and SemEval-2023
+    files (some of which have a byte-order mark). Raises an ``InputError`` naming the problem:
+    a folder, unreadable, larger than ``max_bytes``, empty, binary or not UTF-8.
+    """
+    name = path.name
+    if path.is_dir():
+        raise InputError(f"{name}: is a folder, not a file")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputTooLargeError(
+                f"{name}: {size:,} bytes, larger than the {max_bytes:,}-byte limit "
+                "(raise limits.max_bytes)"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read it ({exc.strerror or exc})") from None
+    if not data.strip():
+        raise EmptyInputError(f"{name}: empty article")
+    if b"\x00" in data:
+        raise BinaryInputError(f"{name}: looks binary (NUL bytes), not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DecodeError(
+            f"{name}: not UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start})"
+        ) from None
+    sample = text[:10000]
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    if control > 0.05 * len(sample):
+        raise BinaryInputError(f"{name}: looks binary (control characters), not text")
+    if not text.replace("\ufeff", "").strip():
+        raise EmptyInputError(f"{name}: empty article")
+    return text
 
 
 def read_articles(folder: Path) -> dict[str, str]:
