@@ -12,10 +12,13 @@ bound by memory bandwidth). Candidate features are always computed exactly.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import os
 import re
 import shutil
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -146,8 +149,9 @@ class FactCheckIndex:
         )
 
     def save(self, folder: Path) -> None:
-        tmp = folder.with_name(folder.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
+        """Write to a folder of this process's own, then swap it in: processes that rebuild a
+        stale index at the same time (batch workers) never write into each other's files."""
+        tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         tmp.mkdir(parents=True)
         self.bm25.save(str(tmp / "bm25"))
         np.save(tmp / "vectors.npy", self.vectors.astype(np.float16))
@@ -158,7 +162,10 @@ class FactCheckIndex:
         meta = {"version": INDEX_VERSION, "generation": self.generation, "ids": self.ids}
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
-        tmp.rename(folder)
+        try:
+            tmp.rename(folder)
+        except OSError:  # another process swapped its (equivalent) index in first
+            shutil.rmtree(tmp, ignore_errors=True)
 
     @classmethod
     def load(cls, folder: Path) -> FactCheckIndex | None:
@@ -251,5 +258,7 @@ def open_index(store: FactCheckStore) -> FactCheckIndex:
     generation = store.generation()
     if index is None or index.generation != generation:
         index = FactCheckIndex.build(unique_claims(store.all()), generation)
-        index.save(folder)
+        # A read-only location only costs the rebuild next time; the index is in memory.
+        with contextlib.suppress(OSError):
+            index.save(folder)
     return index
