@@ -10,6 +10,7 @@ several times faster, somewhat less accurate (figures in docs/claims.md).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -26,7 +27,7 @@ from spinlens.analyzers.claims.model import (
 )
 from spinlens.config import Settings
 from spinlens.document import Document, Span
-from spinlens.errors import ConfigError
+from spinlens.errors import ConfigError, SpinlensError
 from spinlens.factcheck.match import Match, Matcher
 from spinlens.factcheck.store import FactCheckStore
 
@@ -71,6 +72,7 @@ class ClaimsAnalyzer(BaseAnalyzer):
         self.db: Path | None = settings.paths.factcheck_db if settings else None
         self.model: SentenceScorer | None = None
         self.matcher: Matcher | None = None
+        self.db_problem: str | None = None
 
     def initialize(self) -> None:
         model = shipped_model(self.model_name)
@@ -78,7 +80,16 @@ class ClaimsAnalyzer(BaseAnalyzer):
             model = replace(model, cascade_below=self.cascade_below)
         self.model = model
         if self.db is not None and self.db.is_file():
-            self.matcher = Matcher(FactCheckStore(self.db, create=False))
+            # The database is optional: a broken one costs the matches, not the analysis.
+            try:
+                self.matcher = Matcher(FactCheckStore(self.db, create=False))
+            except SpinlensError as exc:
+                self.db_problem = f"{exc}; claims are scored without fact-check matches"
+            except (sqlite3.Error, OSError, ValueError) as exc:
+                self.db_problem = (
+                    f"fact-check database {self.db}: {exc}; "
+                    "claims are scored without fact-check matches"
+                )
 
     def analyze(self, doc: Document, context: Mapping[str, Result]) -> Result:
         if self.model is None:
@@ -106,6 +117,7 @@ class ClaimsAnalyzer(BaseAnalyzer):
                 "threshold": self.threshold,
                 "factcheck_db": bool(self.matcher),
             },
+            warnings=(self.db_problem,) if self.db_problem else (),
             model=f"{self.model_name}-v{self.version}",
         )
 
