@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from spinlens.report.render.html import render_html
+from spinlens.report.schema import DocumentInfo, Finding, Report, Tool
 from tests.browser import Browser, require_chromium
 from tests.conftest import SEED
 from tests.core.cli_runner import run_cli
@@ -65,3 +67,45 @@ def test_seed_report_in_chromium(tmp_path: Path) -> None:
 
     shot = browser.screenshot(page, tmp_path / "seed-report.png")
     assert shot.stat().st_size > 10_000
+
+
+PRINTED = """
+function shown(el) {
+  var s = getComputedStyle(el), r = el.getBoundingClientRect();
+  return s.display !== 'none' && s.visibility !== 'hidden' && r.width > 0 && r.height > 0;
+}
+var mark = document.querySelector('mark.hl');
+var legend = document.querySelector('.legend');
+return {
+  legend: shown(legend) && legend.textContent.indexOf('quotes') >= 0,
+  boxes: Array.prototype.some.call(document.querySelectorAll('.legend input'), shown),
+  skip: Array.prototype.some.call(document.querySelectorAll('.skip a'), shown),
+  underlined: getComputedStyle(mark).textDecorationLine.indexOf('underline') >= 0,
+  exact: getComputedStyle(mark).printColorAdjust === 'exact',
+  stacked: document.querySelector('#findings').getBoundingClientRect().top >=
+    document.querySelector('#article').getBoundingClientRect().bottom
+};
+"""
+
+
+def test_printed_report_keeps_the_colour_key_and_drops_the_controls(tmp_path: Path) -> None:
+    """The print stylesheet, applied to the screen (Chromium cannot emulate print headless)."""
+    browser = Browser(require_chromium(), tmp_path)
+    text = "Officials said “we will win” today. " * 4
+    start = text.index("we will win")
+    finding = Finding(
+        analyzer="quotes", label="quote", start=start, end=start + 11, text="we will win", score=1
+    )
+    report = Report(
+        tool=Tool(version="t"),
+        created="now",
+        document=DocumentInfo(text=text),
+        findings=[finding],
+    )
+    page = tmp_path / "printed.html"
+    page.write_text(render_html(report).replace("@media print", "@media all"), encoding="utf-8")
+    seen = browser.probe(page, PRINTED)
+    assert seen["legend"], "the colour key is printed"
+    assert not seen["boxes"] and not seen["skip"], "controls are not printed"
+    assert seen["underlined"] and seen["exact"], "highlights survive black-and-white print"
+    assert seen["stacked"], "the findings column goes under the article"
