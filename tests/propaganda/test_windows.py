@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from spinlens.analyzers.propaganda import windows as W
-from spinlens.analyzers.propaganda.decode import spans_from_probs
+from spinlens.analyzers.propaganda.decode import snap_to_words, spans_from_probs
 
 
 @given(st.integers(min_value=0, max_value=3000))
@@ -49,3 +49,28 @@ def test_decode_joins_single_token_dips_and_maps_offsets() -> None:
     spans = spans_from_probs(offsets, probs, 0.5)
     assert [(text[a:b]) for a, b, _ in spans] == ["evil and vile liars"]
     assert spans_from_probs(offsets, probs, 0.5, max_gap=0)[0][:2] == (9, 13)
+
+
+def test_decode_widens_runs_to_whole_words() -> None:
+    # the tagger marks only the word piece "##turing" of "torturing" and "doesn" of "doesn't"
+    text = "they were torturing him, doesn't he owe a mea-culpa"
+    offsets = np.array(
+        [[0, 4], [5, 9], [10, 13], [13, 19], [20, 23], [23, 24], [25, 30], [30, 31], [31, 32]]
+    )
+    probs = np.array([0.1, 0.1, 0.1, 0.9, 0.9, 0.1, 0.9, 0.1, 0.1], dtype=np.float32)
+    spans = spans_from_probs(offsets, probs, 0.5, max_gap=0, text=text)
+    assert [text[a:b] for a, b, _ in spans] == ["torturing him", "doesn't"]
+    # without the text the runs keep their word-piece boundaries
+    spans = spans_from_probs(offsets, probs, 0.5, max_gap=0)
+    assert [text[a:b] for a, b, _ in spans] == ["turing him", "doesn"]
+
+
+@given(st.text(alphabet="ab' -’é\n", max_size=40), st.data())
+def test_snap_contains_the_run_and_ends_at_word_edges(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    a, b = snap_to_words(text, start, end)
+    assert 0 <= a <= start <= end <= b <= len(text)
+    for i in (a, b):
+        if 0 < i < len(text):
+            assert not (text[i - 1].isalnum() and text[i].isalnum())

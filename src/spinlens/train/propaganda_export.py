@@ -68,7 +68,9 @@ def tune_decoding(
         pred = {
             a: [
                 (s, e)
-                for s, e, _ in spans_from_probs(o.encoded.offsets, o.probs[:, 0], thr, gap)
+                for s, e, _ in spans_from_probs(
+                    o.encoded.offsets, o.probs[:, 0], thr, gap, ptc.train[a]
+                )
                 if e - s >= min_chars
             ]
             for a, o in outs.items()

@@ -5,17 +5,46 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+APOSTROPHES = "'’"
+
+
+def _joined(text: str, i: int) -> bool:
+    """Whether ``text[i - 1]`` and ``text[i]`` belong to one word (letters, digits and an
+    apostrophe between two of them, as in "doesn't")."""
+    if i <= 0 or i >= len(text):
+        return False
+    a, b = text[i - 1], text[i]
+    if a.isalnum() and b.isalnum():
+        return True
+    if a.isalnum() and b in APOSTROPHES:
+        return i + 1 < len(text) and text[i + 1].isalnum()
+    if a in APOSTROPHES and b.isalnum():
+        return i >= 2 and text[i - 2].isalnum()
+    return False
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whole words: the tagger works on word pieces, so a run can
+    begin or end inside a word ("tor|turing")."""
+    while _joined(text, start):
+        start -= 1
+    while _joined(text, end):
+        end += 1
+    return start, end
+
 
 def spans_from_probs(
     offsets: npt.NDArray[np.int64],
     probs: npt.NDArray[np.float32],
     threshold: float,
     max_gap: int = 1,
+    text: str | None = None,
 ) -> list[tuple[int, int, float]]:
     """Runs of tokens with ``probs >= threshold`` as ``(start, end, mean prob)``.
 
     Runs separated by at most ``max_gap`` low tokens are joined: the model often dips on a
-    single function word inside a phrase.
+    single function word inside a phrase. With ``text`` (the text ``offsets`` index) each run
+    is widened to whole words.
     """
     on = np.flatnonzero(probs >= threshold)
     if not len(on):
@@ -29,6 +58,8 @@ def spans_from_probs(
     out = []
     for a, b in runs:
         start, end = int(offsets[a, 0]), int(offsets[b, 1])
+        if text is not None:
+            start, end = snap_to_words(text, start, end)
         if end > start:
             out.append((start, end, float(probs[a : b + 1].mean())))
     return out

@@ -75,7 +75,7 @@ def model_spans(
     min_chars = int(decode.get("min_chars", 1))
     found = []
     for start, end, prob in spans_from_probs(
-        out.encoded.offsets, out.probs[:, 0], threshold, max_gap
+        out.encoded.offsets, out.probs[:, 0], threshold, max_gap, text
     ):
         if end - start < min_chars:
             continue
