@@ -113,3 +113,15 @@ def test_mapping_is_total_and_consistent() -> None:
     assert {v for v in S2023_TO_PTC.values() if v} <= set(PTC_LABELS)
     for label in (*PTC_LABELS, *S2023_LABELS):
         assert explain(label) != explain("unknown")
+
+
+def test_semeval2023_paragraphs_exclude_line_ends() -> None:
+    text = "The corrupt US regime lied again.\r\n\r\nIt will fall.\r\n"
+    result = create("propaganda", {"taxonomy": "semeval2023"}).analyze(Document.from_text(text), {})
+    paragraphs = result.data["paragraphs"]
+    assert [p["line"] for p in paragraphs] == [1, 3]
+    assert [text[p["start"] : p["end"]] for p in paragraphs] == [
+        "The corrupt US regime lied again.",
+        "It will fall.",
+    ]
+    assert all(set(p["labels"]) <= set(S2023_LABELS) for p in paragraphs)

@@ -12,17 +12,20 @@ from spinlens.analyzers.propaganda.taxonomy import to_taxonomy
 
 
 def paragraph_labels(model: LinearModel, text: str) -> list[tuple[int, int, int, list[str]]]:
-    """``(line_number, start, end, labels)`` for every non-empty line (1-based numbers).
+    """``(line_number, start, end, labels)`` for every non-empty line (1-based numbers, lines
+    split at "\\n" as in the SemEval-2023 label files; ``text[start:end]`` is the line without
+    its line end).
 
     A model with a dense part also reads each line's sentence embedding from the shared
     MiniLM encoder (one batch per article).
     """
     units = []
     offset = 0
-    for number, line in enumerate(text.split("\n"), 1):
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.removesuffix("\r")  # a CRLF line end is not part of the paragraph
         if line.strip():
             units.append((number, offset, line))
-        offset += len(line) + 1
+        offset += len(raw) + 1
     embeddings = None
     if model.dense_coef is not None and units:
         from spinlens.models.encoder import encode
