@@ -125,3 +125,52 @@ def test_semeval2023_paragraphs_exclude_line_ends() -> None:
         "It will fall.",
     ]
     assert all(set(p["labels"]) <= set(S2023_LABELS) for p in paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"threshold": "abc"}, "threshold"),
+        ({"threshold": float("nan")}, "threshold"),
+        ({"threshold": 0}, "threshold"),
+        ({"lexicon": "maybe"}, "lexicon"),
+        ({"treshold": 0.3}, "unknown option"),
+    ],
+)
+def test_bad_option_values_are_config_errors(options: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        create("propaganda", options)
+
+
+def test_bad_config_is_a_one_line_error_from_the_cli(seed_text: str, tmp_path: Path) -> None:
+    from tests.core.cli_runner import run_cli
+
+    article = tmp_path / "a.txt"
+    article.write_text(seed_text, encoding="utf-8")
+    for setting in ("threshold=abc", "lexicon=maybe", "taxonomy=ptc2019", "bogus=1"):
+        run = run_cli(
+            "--set", f"analyzers.propaganda.{setting}", "analyze", str(article), "--only",
+            "propaganda",
+        )  # fmt: skip
+        assert run.exit_code == 5, (setting, run.stderr)
+        assert len(run.stderr.strip().splitlines()) == 1 and "propaganda" in run.stderr
+
+
+def test_taxonomy_from_a_config_file(seed_text: str, tmp_path: Path) -> None:
+    import json
+
+    from tests.core.cli_runner import run_cli
+
+    article = tmp_path / "a.txt"
+    article.write_text(seed_text, encoding="utf-8")
+    config = tmp_path / "spinlens.toml"
+    config.write_text('[analyzers.propaganda]\ntaxonomy = "semeval2023"\n', encoding="utf-8")
+    run = run_cli(
+        "--config", str(config), "analyze", str(article), "--only", "propaganda", "-f", "json"
+    )
+    assert run.exit_code == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["data"]["propaganda"]["taxonomy"] == "semeval2023"
+    labels = {f["label"] for f in report["findings"] if f["analyzer"] == "propaganda"}
+    assert labels and labels <= set(S2023_LABELS)
+    assert all(f["explanation"] for f in report["findings"])

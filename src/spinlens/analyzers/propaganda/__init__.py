@@ -38,16 +38,35 @@ class PropagandaAnalyzer(BaseAnalyzer):
         **options: Any,
     ) -> None:
         super().__init__(**options)
+        if options:
+            raise ConfigError(
+                f"unknown option(s) for analyzers.propaganda: {', '.join(sorted(options))} "
+                "(known: taxonomy, threshold, lexicon, model_dir)"
+            )
         if taxonomy not in TAXONOMIES:
             raise ConfigError(
                 f"analyzers.propaganda.taxonomy must be one of {', '.join(TAXONOMIES)}, "
                 f"not '{taxonomy}'"
             )
-        if threshold is not None and not 0.0 < float(threshold) < 1.0:
-            raise ConfigError(f"analyzers.propaganda.threshold must be in (0, 1), not {threshold}")
+        if threshold is not None:
+            given = threshold
+            try:
+                threshold = float(threshold)
+            except (TypeError, ValueError):
+                threshold = float("nan")
+            if not 0.0 < threshold < 1.0:  # also rejects nan and non-numbers
+                raise ConfigError(
+                    f"analyzers.propaganda.threshold must be a number in (0, 1), not {given!r}"
+                )
+        if not isinstance(lexicon, bool):
+            raise ConfigError(
+                f"analyzers.propaganda.lexicon must be true or false, not {lexicon!r}"
+            )
+        if model_dir is not None and not isinstance(model_dir, str):
+            raise ConfigError("analyzers.propaganda.model_dir must be a path (a string)")
         self.taxonomy: Taxonomy = taxonomy
-        self.threshold = None if threshold is None else float(threshold)
-        self.lexicon = bool(lexicon)
+        self.threshold = threshold
+        self.lexicon = lexicon
         self.model_dir = model_dir
         self.bundle: Bundle | None = None
 
