@@ -10,6 +10,7 @@ several times faster, somewhat less accurate (figures in docs/claims.md).
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import replace
@@ -35,6 +36,21 @@ MAX_SENTENCE_CHARS = 2000
 MAX_SENTENCES = 2000
 
 
+OPTIONS = "threshold, match_threshold, match_min_cosine, max_matches, model, cascade_below"
+
+
+def _number(name: str, value: Any, low: float, high: float, integer: bool = False) -> float:
+    """A numeric option (a number or its text, as ``--set`` gives) within [low, high]."""
+    kind = "a whole number" if integer else "a number"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if isinstance(value, bool) or not low <= number <= high or (integer and number % 1):
+        raise ConfigError(f"claims: {name} must be {kind} in [{low:g}, {high:g}], got {value!r}")
+    return number
+
+
 @register
 class ClaimsAnalyzer(BaseAnalyzer):
     """Check-worthy sentences, typed, with entities and prior fact-checks."""
@@ -57,18 +73,20 @@ class ClaimsAnalyzer(BaseAnalyzer):
         **options: Any,
     ) -> None:
         super().__init__(**options)
-        if not 0.0 <= threshold <= 1.0 or not 0.0 <= match_threshold <= 1.0:
-            raise ConfigError("claims: threshold and match_threshold must be within [0, 1]")
+        if options:
+            raise ConfigError(
+                f"claims: unknown option(s) {', '.join(sorted(options))} (known: {OPTIONS})"
+            )
         if model not in MODELS:
             raise ConfigError(f"claims: unknown model '{model}' (known: {', '.join(MODELS)})")
-        if not 0.0 <= cascade_below < 0.5:
-            raise ConfigError("claims: cascade_below must be within [0, 0.5)")
         self.model_name = model
-        self.cascade_below = float(cascade_below)
-        self.threshold = float(threshold)
-        self.match_threshold = float(match_threshold)
-        self.max_matches = int(max_matches)
-        self.match_min_cosine = float(match_min_cosine)
+        self.threshold = _number("threshold", threshold, 0.0, 1.0)
+        self.match_threshold = _number("match_threshold", match_threshold, 0.0, 1.0)
+        self.match_min_cosine = _number("match_min_cosine", match_min_cosine, -1.0, 1.0)
+        self.cascade_below = _number("cascade_below", cascade_below, 0.0, 0.5)
+        if self.cascade_below >= 0.5:
+            raise ConfigError("claims: cascade_below must be within [0, 0.5)")
+        self.max_matches = int(_number("max_matches", max_matches, 0, 100, integer=True))
         self.db: Path | None = settings.paths.factcheck_db if settings else None
         self.model: SentenceScorer | None = None
         self.matcher: Matcher | None = None
@@ -122,7 +140,7 @@ class ClaimsAnalyzer(BaseAnalyzer):
         )
 
     def _matches(self, texts: list[str]) -> list[list[Match]]:
-        if self.matcher is None or not texts:
+        if self.matcher is None or not texts or self.max_matches == 0:
             return [[] for _ in texts]
         return self.matcher.match(
             texts,
