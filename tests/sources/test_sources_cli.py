@@ -190,3 +190,36 @@ def test_analyzer_warns_about_chosen_lists_that_are_not_imported(tmp_path: Path)
     assert any("lin2023" in w and "not imported" in w for w in result.warnings)
     fine = SourcesAnalyzer(lists=["desk"], settings=settings).analyze(doc, {})
     assert not fine.warnings
+
+
+def test_a_broken_store_fails_the_sources_analyzer_not_the_analysis(tmp_path: Path) -> None:
+    from spinlens.pipeline import Pipeline
+
+    settings = Settings()
+    settings.paths.sources_db.parent.mkdir(parents=True, exist_ok=True)
+    settings.paths.sources_db.write_bytes(b"not a database " * 100)
+    lookup = run_cli("sources", "lookup", "rt.com")
+    assert lookup.exit_code == 5 and "cannot open sources store" in lookup.stderr
+    doc = Document.from_text(
+        "Officials said the plan is fine.", url="https://rt.com/a", language="en"
+    )
+    report = Pipeline(["quotes", "sources"], settings=settings).run(doc)
+    runs = {run.name: run.status for run in report.analyzers}
+    assert runs == {"quotes": "ok", "sources": "error"}
+    assert any("cannot open sources store" in w for w in report.warnings)
+
+
+def test_an_unusable_store_path_is_a_configuration_error(tmp_path: Path) -> None:
+    blocker = _write(tmp_path, "file", "x")
+    run = run_cli("--set", f"paths.sources_db={blocker}/sub/sources.sqlite", "sources", "lists")
+    assert run.exit_code == 5 and "cannot open sources store" in run.stderr
+
+
+def test_the_package_ships_no_list() -> None:
+    package = Path(domains.__file__).parents[1]
+    shipped = [p for p in package.rglob("*") if p.suffix.lower() in {".csv", ".tsv"}]
+    assert shipped == []
+    scales = json.loads((package / "sources" / "scales.json").read_text(encoding="utf-8"))
+    assert not [
+        k for table in scales.values() if isinstance(table, dict) for k in table if "." in k
+    ]

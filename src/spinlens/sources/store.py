@@ -79,8 +79,9 @@ class SourceStore:
             self._conn = sqlite3.connect(path, isolation_level=None)
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._conn.executescript(SCHEMA)
-        except sqlite3.Error as exc:
-            raise ConfigError(f"cannot open sources store {path}: {exc}") from None
+        except (sqlite3.Error, OSError) as exc:
+            detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise ConfigError(f"cannot open sources store {path}: {detail}") from None
 
     def close(self) -> None:
         self._conn.close()

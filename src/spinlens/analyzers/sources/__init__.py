@@ -39,12 +39,14 @@ class SourcesAnalyzer(BaseAnalyzer):
         self.path = (settings or Settings()).paths.sources_db
         self._store: SourceStore | None = None
 
-    def initialize(self) -> None:
+    def _open(self) -> None:
+        """Open the store on first use, inside the pipeline's per-analyzer error isolation: a
+        broken store fails this analyzer (reported in the run), not the whole analysis."""
         if self._store is None and self.path.is_file():
             self._store = SourceStore(self.path)
 
     def analyze(self, doc: Document, context: Mapping[str, Result]) -> Result:
-        self.initialize()
+        self._open()
         target = _target(doc)
         data: dict[str, Any] = {
             "domain": host_of(target) if target else None,
