@@ -223,3 +223,12 @@ def test_the_package_ships_no_list() -> None:
     assert not [
         k for table in scales.values() if isinstance(table, dict) for k in table if "." in k
     ]
+
+
+def test_lists_as_json(tmp_path: Path) -> None:
+    assert json.loads(run_cli("sources", "lists", "--json").stdout) == []
+    path = _write(tmp_path, "desk.csv", DESK)
+    assert run_cli("sources", "import", str(path), "-f", "csv").exit_code == 0
+    (info,) = json.loads(run_cli("sources", "lists", "--json").stdout)
+    assert (info["name"], info["format"], info["entries"]) == ("desk", "csv", 2)
+    assert info["source"] == str(path.resolve()) and info["imported"]

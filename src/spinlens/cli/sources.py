@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
@@ -141,9 +142,14 @@ def lookup(
 
 
 @command("lists", parent=sources_app)
-def show_lists() -> None:
+def show_lists(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
     """The imported lists: name, format, file, when, how many domains."""
     infos = _store().lists()
+    if as_json:
+        typer.echo(json.dumps([dataclasses.asdict(info) for info in infos], indent=2))
+        return
     if not infos:
         typer.echo("no lists imported yet (spinlens sources import FILE --format FORMAT)")
         return
