@@ -109,3 +109,22 @@ def test_import_help_has_examples() -> None:
     run = run_cli("factcheck", "import", "--help")
     text = " ".join(run.stdout.split())
     assert run.exit_code == 0 and "Examples:" in text and "--format checkthat2020" in text
+
+
+def test_a_configured_database_path_with_a_tilde_is_under_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    run = run_cli(
+        "--set",
+        "paths.factcheck_db=~/fc/checks.sqlite",
+        "factcheck",
+        "import",
+        str(DATA / "factchecks.csv"),
+        "-f",
+        "csv",
+    )
+    assert run.exit_code == 0, run.stderr
+    assert (tmp_path / "fc" / "checks.sqlite").is_file()
+    assert not (tmp_path / "~").exists()

@@ -51,7 +51,8 @@ def _chunks(items: Sequence[T], size: int = BATCH) -> list[Sequence[T]]:
 
 
 def _db(db: Path | None) -> Path:
-    return db or State.settings().paths.factcheck_db
+    """--db, else paths.factcheck_db; '~' is the home folder (config values keep it)."""
+    return (db or State.settings().paths.factcheck_db).expanduser()
 
 
 RANK_EXAMPLE = (

@@ -87,7 +87,7 @@ class ClaimsAnalyzer(BaseAnalyzer):
         if self.cascade_below >= 0.5:
             raise ConfigError("claims: cascade_below must be within [0, 0.5)")
         self.max_matches = int(_number("max_matches", max_matches, 0, 100, integer=True))
-        self.db: Path | None = settings.paths.factcheck_db if settings else None
+        self.db: Path | None = settings.paths.factcheck_db.expanduser() if settings else None
         self.model: SentenceScorer | None = None
         self.matcher: Matcher | None = None
         self.db_problem: str | None = None
