@@ -40,3 +40,29 @@ def test_eval_command_rejects_wrong_folder(tmp_path: Path) -> None:
 
     run = run_cli("eval", "propaganda", "--data", str(tmp_path), "--no-tc")
     assert run.exit_code == 7 and "not the PTC data folder" in run.stderr
+
+
+def test_eval_command_checks_the_semeval2023_folder_before_running(tmp_path: Path) -> None:
+    from tests.core.cli_runner import run_cli
+
+    data = shared_dataset("ptc-semeval2020-task11")
+    run = run_cli(
+        "eval", "propaganda", "--data", str(data), "--semeval2023", str(tmp_path), "--no-tc"
+    )
+    assert run.exit_code == 7 and "not the SemEval-2023" in run.stderr
+    assert "SI dev" not in run.stdout  # failed at once, not after the dev run
+
+
+def test_train_command_checks_its_inputs_before_training(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    from tests.core.cli_runner import run_cli
+
+    data = str(shared_dataset("ptc-semeval2020-task11"))
+    run = run_cli("train", "propaganda", "--data", data, "--semeval2023", str(tmp_path))
+    assert run.exit_code == 7 and "not the SemEval-2023" in run.stderr
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    run = run_cli("train", "propaganda", "--data", data, "--out", str(blocker), "--skip-tagger")
+    assert run.exit_code == 6 and "cannot write the model" in run.stderr
+    run = run_cli("train", "propaganda", "--data", data, "--init", str(tmp_path / "no.pt"))
+    assert run.exit_code == 3 and "no such checkpoint" in run.stderr
