@@ -144,3 +144,11 @@ def test_rank_help_has_an_example() -> None:
     run = run_cli("claims", "rank", "--help")
     assert run.exit_code == 0
     assert "Examples:" in run.stdout and "rank --fast" in run.stdout
+
+
+def test_rank_reads_standard_input() -> None:
+    run = run_cli("claims", "rank", "-", "--fast", input=LAYOUTS["2024 no header, labels"])
+    assert run.exit_code == 0, run.stderr
+    assert [line.split("\t")[0] for line in run.stdout.splitlines()] == ["1", "2"]
+    empty = run_cli("claims", "rank", "-", input="")
+    assert empty.exit_code == 3 and "standard input is empty" in empty.stderr

@@ -89,3 +89,13 @@ def test_match_help_has_examples() -> None:
     run = run_cli("factcheck", "match", "--help")
     text = " ".join(run.stdout.split())
     assert run.exit_code == 0 and "Examples:" in text and "--format json" in text
+
+
+def test_queries_from_standard_input(db: Path) -> None:
+    queries = (DATA / "queries.tsv").read_text(encoding="utf-8")
+    piped = run_cli("factcheck", "match", "-", "--top", "2", "--db", str(db), input=queries)
+    from_file = run_cli(
+        "factcheck", "match", str(DATA / "queries.tsv"), "--top", "2", "--db", str(db)
+    )
+    assert piped.exit_code == 0, piped.stderr
+    assert piped.stdout == from_file.stdout and piped.stdout

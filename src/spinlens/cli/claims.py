@@ -66,7 +66,7 @@ def rank(
     file: Path = typer.Argument(
         ...,
         help="CheckThat! 2019 ('line<TAB>speaker<TAB>text[<TAB>label]') or 2024 "
-        "('Sentence_id<TAB>Text[<TAB>class_label]', header optional) TSV.",
+        "('Sentence_id<TAB>Text[<TAB>class_label]', header optional) TSV; '-' reads stdin.",
     ),
     fast: bool = typer.Option(
         False, "--fast", help="Use the fast model (no sentence encoder; less accurate)."
@@ -172,7 +172,7 @@ MATCH_EXAMPLE = (
 @command("match", parent=factcheck_app, epilog=MATCH_EXAMPLE)
 def match(
     file: Path = typer.Argument(
-        ..., help="Queries, one 'id<TAB>text' per line; a header line is skipped."
+        ..., help="Queries, one 'id<TAB>text' per line ('-': stdin); a header line is skipped."
     ),
     top: int = typer.Option(5, "--top", min=1, max=100, help="Matches per query."),
     format_: MatchFormat = typer.Option(

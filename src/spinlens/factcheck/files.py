@@ -7,6 +7,7 @@ traceback. A UTF-8 byte-order mark is dropped.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from spinlens.errors import (
@@ -21,7 +22,13 @@ MAX_FILE_BYTES = 500_000_000
 
 
 def read_text_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """The text of ``path``; raises a one-line input error when it cannot be text input."""
+    """The text of ``path`` (``-``: standard input); raises a one-line input error when it
+    cannot be text input."""
+    if str(path) == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise InputTooLargeError(f"standard input is larger than {max_bytes:,} bytes")
+        return _decode(data, "standard input")
     try:
         if path.is_dir():
             raise InputError(f"{path} is a directory, not a file")
@@ -35,6 +42,10 @@ def read_text_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return _decode(data, str(path))
+
+
+def _decode(data: bytes, path: str) -> str:
     if not data.strip():
         raise EmptyInputError(f"{path} is empty")
     if b"\x00" in data[:8192]:
