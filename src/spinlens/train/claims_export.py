@@ -29,10 +29,17 @@ def export_onnx(checkpoint: Path, out_dir: Path) -> dict[str, float]:
     """Write ``model.onnx`` (int8) and ``tokenizer.json``; return the check against torch."""
     import torch
 
-    from spinlens.train.claims_finetune import build_classifier, make_tokenizer
+    from spinlens.train.claims_finetune import (
+        build_classifier,
+        keep_layers,
+        layer_count,
+        make_tokenizer,
+    )
 
     model = build_classifier(encoder_dir())
-    model.load_state_dict(torch.load(checkpoint, map_location="cpu"))
+    state = torch.load(checkpoint, map_location="cpu")
+    keep_layers(model, range(layer_count(state)))  # a distilled student has fewer layers
+    model.load_state_dict(state)
     ids = torch.randint(1000, 20000, (3, 24))
     ids[:, 0], ids[:, -1] = 101, 102
     mask = torch.ones_like(ids)

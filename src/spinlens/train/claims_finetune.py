@@ -79,6 +79,22 @@ def build_classifier(path: Path) -> Any:
     return SentenceClassifier()
 
 
+def keep_layers(model: Any, layers: Sequence[int]) -> None:
+    """Keep only the given transformer layers of a :func:`build_classifier` model, in order
+    (a distilled student; the ONNX export then carries the smaller graph)."""
+    import torch
+
+    encoder = model.encoder
+    encoder.encoder.layer = torch.nn.ModuleList([encoder.encoder.layer[i] for i in layers])
+    encoder.config.num_hidden_layers = len(layers)
+
+
+def layer_count(state: dict[str, Any]) -> int:
+    """Number of transformer layers in a classifier state dict."""
+    prefix = "encoder.encoder.layer."
+    return 1 + max(int(k[len(prefix) :].split(".")[0]) for k in state if k.startswith(prefix))
+
+
 def make_tokenizer(max_length: int = MAX_LENGTH) -> Any:
     from tokenizers import Tokenizer
 
