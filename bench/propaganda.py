@@ -16,19 +16,35 @@ from pathlib import Path
 
 from spinlens.analyzers.propaganda import PropagandaAnalyzer
 from spinlens.document import Document
+from spinlens.errors import InputError
 from spinlens.eval.propaganda_data import read_articles
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/ptc-semeval2020-task11"
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--limit", type=_positive, default=None, help="first N dev articles")
     args = parser.parse_args()
-    articles = list(read_articles(args.data / "dev-articles").values())[: args.limit]
+    folder = args.data / "dev-articles"
+    try:
+        articles = list(read_articles(folder).values())[: args.limit]
+    except InputError as exc:
+        print(f"bench/propaganda.py: error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"bench/propaganda.py: error: {folder}: {exc}", file=sys.stderr)
+        return 2
     if not articles:
-        print(f"no dev articles under {args.data}", file=sys.stderr)
+        print(f"bench/propaganda.py: error: no article<ID>.txt under {folder}", file=sys.stderr)
         return 2
     docs = [Document.from_text(text) for text in articles]
     analyzer = PropagandaAnalyzer()
