@@ -35,6 +35,9 @@ var others = marks.filter(function (m) { return m.dataset.analyzers.indexOf('quo
 var quotesHidden = onlyQuotes.every(off) && !others.some(off);
 document.querySelectorAll('.legend input').forEach(function (t) { if (t.checked) { t.click(); } });
 var allHidden = marks.every(off);
+var untabbable = marks.every(function (m) { return m.tabIndex === -1; });
+document.querySelector('.legend input').click();
+var backInOrder = marks.some(function (m) { return m.tabIndex === 0; });
 return {
   verdict: badge && shown(badge) ? badge.textContent.trim() : null,
   verdictBox: document.querySelector('#verdict').getBoundingClientRect().top,
@@ -42,7 +45,9 @@ return {
   highlighted: highlighted,
   focused: focused,
   quotesHidden: quotesHidden,
-  allHidden: allHidden
+  allHidden: allHidden,
+  untabbable: untabbable,
+  backInOrder: backInOrder
 };
 """
 
@@ -64,6 +69,8 @@ def test_seed_report_in_chromium(tmp_path: Path) -> None:
     assert seen["focused"], "a highlight takes keyboard focus and its explanation is announced"
     assert seen["quotesHidden"], "unticking quotes hides its highlights and only them"
     assert seen["allHidden"], "unticking every analyzer hides every highlight"
+    assert seen["untabbable"], "hidden highlights leave the Tab order"
+    assert seen["backInOrder"], "ticking an analyzer again puts its highlights back"
 
     shot = browser.screenshot(page, tmp_path / "seed-report.png")
     assert shot.stat().st_size > 10_000

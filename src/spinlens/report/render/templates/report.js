@@ -13,8 +13,10 @@
     toggles.forEach(function (t) { if (!t.checked) { hidden[t.dataset.analyzer] = true; } });
     marks.forEach(function (m) {
       var shown = m.dataset.analyzers.split(" ").filter(function (a) { return !hidden[a]; });
-      if (shown.length === 0) { m.classList.add("off"); return; }
+      // a hidden highlight leaves the Tab order too, so keyboard users skip what they hid
+      if (shown.length === 0) { m.classList.add("off"); m.tabIndex = -1; return; }
       m.classList.remove("off");
+      m.tabIndex = 0;
       var shadows = shown.map(function (a, i) { return "inset 0 -" + 3 * (i + 1) + "px 0 " + colors[a]; });
       m.style.backgroundColor = colors[shown[0]] + "26";
       m.style.boxShadow = shadows.join(", ");
