@@ -232,3 +232,12 @@ def test_lists_as_json(tmp_path: Path) -> None:
     (info,) = json.loads(run_cli("sources", "lists", "--json").stdout)
     assert (info["name"], info["format"], info["entries"]) == ("desk", "csv", 2)
     assert info["source"] == str(path.resolve()) and info["imported"]
+
+
+def test_an_empty_store_warns_like_no_store(tmp_path: Path) -> None:
+    path = _write(tmp_path, "desk.csv", DESK)
+    assert run_cli("sources", "import", str(path), "-f", "csv").exit_code == 0
+    assert run_cli("sources", "remove", "desk").exit_code == 0
+    doc = Document.from_text("Some text.", url="https://www.rt.com/news/1")
+    result = SourcesAnalyzer(settings=Settings()).analyze(doc, {})
+    assert result.data["ratings"] == [] and any("no source lists" in w for w in result.warnings)

@@ -55,18 +55,18 @@ class SourcesAnalyzer(BaseAnalyzer):
         }
         if target is None:
             return Result(data=data)
-        if self._store is None:
+        known = [info.name for info in self._store.lists()] if self._store is not None else []
+        if self._store is None or not known:  # no store, or one with every list removed
             return Result(data=data, warnings=(NO_STORE,))
         ratings = self._store.lookup(target, self.lists)
         data["ratings"] = [r.as_dict() for r in ratings]
         data["score"] = combine(ratings)
-        return Result(data=data, warnings=self._unknown_lists())
+        return Result(data=data, warnings=self._unknown_lists(known))
 
-    def _unknown_lists(self) -> tuple[str, ...]:
+    def _unknown_lists(self, known: list[str]) -> tuple[str, ...]:
         """A warning when ``analyzers.sources.lists`` names a list that is not imported."""
-        if not self.lists or self._store is None:
+        if not self.lists:
             return ()
-        known = [info.name for info in self._store.lists()]
         unknown = [name for name in self.lists if name not in known]
         if not unknown:
             return ()
