@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from spinlens.analyzers.base import Result
-from spinlens.analyzers.verdict import VerdictAnalyzer
+from spinlens.analyzers.verdict import VerdictAnalyzer, load_calibration
 from spinlens.document import Document
 from spinlens.report.schema import Verdict
 
@@ -167,3 +167,17 @@ def test_every_reason_has_evidence_to_show() -> None:
         assert len(shown) == len(reason["spans"]), "no empty span is cited"
     assert not any("loaded language" in r["text"] for r in data["reasons"])
     assert any("“doubt” in 1 passage" in r["text"] for r in data["reasons"])
+
+
+def test_reasons_past_the_limit_are_counted_in_the_explanation() -> None:
+    doc = Document.from_text(TEXT, language="en")
+    words = [w for w in dict.fromkeys(TEXT.split()) if w.isalpha() and len(w) > 3][:16]
+    spans = tuple(
+        doc.span(TEXT.index(w), TEXT.index(w) + len(w), f"Technique_{i}", 0.9)
+        for i, w in enumerate(words)
+    )
+    data = VerdictAnalyzer().analyze(doc, {"propaganda": Result(spans=spans)}).data
+    limit = load_calibration()[1]["thresholds"]["max_reasons"]
+    assert len(spans) > limit and len(data["reasons"]) == limit
+    assert "smaller reason(s) not listed" in data["explanation"]
+    assert "not listed" not in _verdict({})["explanation"]

@@ -88,7 +88,8 @@ class VerdictAnalyzer(BaseAnalyzer):
             "score": round(score, 4),
             "label": label,
             "reasons": refs,
-            "explanation": _explain(logit, style_total, evidence, w["prior_logit"]),
+            "explanation": _explain(logit, style_total, evidence, w["prior_logit"])
+            + _omitted(ranked[limits["max_reasons"] :]),
         }
         return Result(spans=tuple(spans), data=data, model=self._model.meta.get("name"))
 
@@ -167,6 +168,13 @@ def _spans(
             ref["ratings"] = [dict(r) for r in draft.ratings]
         refs.append(ref)
     return sorted(spans.values(), key=lambda s: (s.start, s.end)), refs
+
+
+def _omitted(rest: list[reasons.Draft]) -> str:
+    """Reasons past ``max_reasons`` still count; the explanation says how many and how much."""
+    if not rest:
+        return ""
+    return f"; {len(rest)} smaller reason(s) not listed ({sum(d.weight for d in rest):+.2f})"
 
 
 def _explain(logit: float, style: float, evidence: float, prior: float) -> str:
