@@ -290,6 +290,7 @@ def test_site_reason_links_to_the_ratings_it_rests_on() -> None:
     assert "https://mediabiasfactcheck.com/junk/" in links
     assert not [h for h in links if h and h.startswith("javascript")]
     assert "javascript:alert(13)" in "".join(parsed.text)  # shown as text
+    assert "https://junk.example/a" in links  # the article's own http(s) URL is a link
 
 
 def test_page_loads_nothing_from_outside_and_bounds_metadata() -> None:

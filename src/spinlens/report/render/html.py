@@ -24,6 +24,7 @@ from spinlens.report.schema import Finding, Report, Verdict
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_TITLE = 600
 MAX_HEAD = 300
+MAX_URL = 2000
 MAX_SNIPPET = 160
 MAX_SOURCE_TEXT = 200_000
 _SLUG = re.compile(r"[^a-z0-9_-]+")
@@ -60,6 +61,7 @@ def render_html(report: Report) -> str:
             "domain": snippet(doc.domain or "", MAX_HEAD),
             "date": snippet(doc.date or "", 80),
             "url": snippet(doc.url or "", MAX_HEAD),
+            "href": safe_url(doc.url) if doc.url and len(doc.url) <= MAX_URL else None,
         },
         "nonce": secrets.token_urlsafe(16),
         "verdict": _verdict_view(report.verdict, starts),
