@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -152,3 +154,22 @@ def test_rank_reads_standard_input() -> None:
     assert [line.split("\t")[0] for line in run.stdout.splitlines()] == ["1", "2"]
     empty = run_cli("claims", "rank", "-", input="")
     assert empty.exit_code == 3 and "standard input is empty" in empty.stderr
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "many.tsv"
+    path.write_text(
+        "".join(f"{i}\tSentence {i} says taxes rose by {i} percent.\n" for i in range(20_000)),
+        encoding="utf-8",
+    )
+    with subprocess.Popen(
+        [sys.executable, "-m", "spinlens", "claims", "rank", "--fast", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.readline().startswith(b"0\t")
+        proc.stdout.close()  # like `| head -1`
+        stderr = proc.stderr.read().decode()
+        code = proc.wait(timeout=120)
+    assert code == 0 and "error" not in stderr, stderr
