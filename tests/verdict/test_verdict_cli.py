@@ -95,3 +95,19 @@ def test_train_refuses_an_output_folder_that_does_not_exist(tmp_path: Path) -> N
 def test_help_shows_examples() -> None:
     assert "Examples: spinlens eval verdict" in run_cli("eval", "verdict", "--help").stdout
     assert "Example: spinlens train verdict" in run_cli("train", "verdict", "--help").stdout
+
+
+def test_liar_scores_the_shipped_model_on_rated_statements(tmp_path: Path) -> None:
+    rows = []
+    for i in range(12):
+        label = ("pants-fire", "false", "true", "mostly-true", "half-true")[i % 5]
+        text = FAKE[i % 3] if label in {"pants-fire", "false"} else REAL[i % 3]
+        rows.append(f"{i}.json\t{label}\t{text}\tsubject\tspeaker\n")
+    (tmp_path / "liar").mkdir()
+    (tmp_path / "liar" / "valid.tsv").write_text("".join(rows) * 2, encoding="utf-8")
+    run = run_cli("eval", "verdict", "--data", str(tmp_path), "--liar")
+    assert run.exit_code == 0, run.stderr
+    (row,) = [line for line in run.stdout.splitlines() if line.startswith("│ valid")]
+    assert re.search(r"│ valid\s*│ 20\s*│ 12 / 8\s*│ 1\.000\s*│ 1\.000", row), row
+    missing = run_cli("eval", "verdict", "--data", str(tmp_path / "none"), "--liar")
+    assert missing.exit_code == 7 and "liar" in missing.stderr

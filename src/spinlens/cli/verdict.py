@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -28,11 +29,14 @@ from spinlens.eval.verdict import (
 from spinlens.models.runtime import model_dir
 
 DEFAULT_DATA = Path("../shared/data")
+LIAR = "liar"
+LIAR_LABELS = {"false": 1, "pants-fire": 1, "true": 0, "mostly-true": 0}
 MIN_PER_CLASS = 5  # 5-fold cross-validation picks the L2 penalty
 EVAL_EXAMPLE = (
     "Examples: spinlens eval verdict --data ../shared/data · "
     "spinlens eval verdict --data ../shared/data --l2 10 · "
-    "spinlens eval verdict --data ../shared/data --with-propaganda (minutes). "
+    "spinlens eval verdict --data ../shared/data --with-propaganda (minutes) · "
+    "spinlens eval verdict --data ../shared/data --liar. "
     "Reads horne2017-fakenewsdata1/ and fakenews-amt-celebrity-perezrosas2018/ under --data."
 )
 TRAIN_EXAMPLE = (
@@ -126,10 +130,66 @@ def eval_verdict(
         "--with-propaganda",
         help="Also run the propaganda analyzer and score style + its reasons (minutes).",
     ),
+    liar: bool = typer.Option(
+        False,
+        "--liar",
+        help="Instead, score the shipped style model on LIAR statements (never fitted on them).",
+    ),
 ) -> None:
     """Fit on Horne 2017, test on FakeNewsAMT, and the reverse; print ROC-AUC and accuracy."""
+    if liar:
+        _eval_liar(data)
+        return
     sets, evidence = _featurize(data, with_propaganda)
     _print(_both_ways(sets, l2, evidence))
+
+
+def _liar_split(path: Path) -> tuple[list[str], list[int]]:
+    """LIAR statements rated false/pants-fire (1) or true/mostly-true (0); the rest left out."""
+    texts, labels = [], []
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(row) > 2 and row[1] in LIAR_LABELS and row[2].strip():
+                texts.append(row[2])
+                labels.append(LIAR_LABELS[row[1]])
+    return texts, labels
+
+
+def _eval_liar(data: Path) -> None:
+    """ROC-AUC of the shipped model on LIAR: statements, not articles, so a check of how far
+    the article-level style signals carry, not a target (docs/verdict.md)."""
+    from spinlens.analyzers.verdict import load_calibration, style_logit
+    from spinlens.analyzers.verdict.model import roc_auc
+    from spinlens.eval.verdict import rates, score
+
+    root = data / LIAR
+    splits = sorted(root.glob("*.tsv")) if root.is_dir() else []
+    if not splits:
+        raise MissingDependencyError(
+            f"dataset {LIAR} (train/valid/test .tsv) not found under {data}"
+        )
+    model, weights = load_calibration()
+    table = Table(title=f"shipped verdict style model ({model.meta.get('name')}) on LIAR")
+    for column in ("split", "n", "false / true", "ROC-AUC", "verdict score ROC-AUC"):
+        table.add_column(column)
+    for split in splits:
+        texts, labels = _liar_split(split)
+        if min(sum(labels), len(labels) - sum(labels)) < MIN_PER_CLASS:
+            raise MissingDependencyError(f"{split}: too few rated statements for a ROC-AUC")
+        names, matrix = rates(texts, _progress(split.stem))
+        logits = score(model, names, matrix)
+        capped = [style_logit(model, dict(zip(names, row, strict=True)), weights) for row in matrix]
+        table.add_row(
+            split.stem,
+            str(len(labels)),
+            f"{sum(labels)} / {len(labels) - sum(labels)}",
+            f"{roc_auc(logits, labels):.3f}",
+            f"{roc_auc(capped, labels):.3f}",
+        )
+    Console(width=110).print(table)
+    typer.echo(
+        "fake = false or pants-fire, real = true or mostly-true; the other labels are left out."
+    )
 
 
 @command("verdict", parent=train_app, epilog=TRAIN_EXAMPLE)
