@@ -113,3 +113,34 @@ def test_missing_input_and_unknown_engine_fail_clearly(tmp_path: Path) -> None:
     assert isinstance(items[0], BadRecord) and "no such file" in str(items[0].error)
     run = run_cli("batch", str(tmp_path), "--out", str(out), "--engine", "flink", *QUICK)
     assert run.exit_code == 5 and "unknown engine" in run.stderr
+
+
+def test_command_line_mistakes_fail_at_once_with_one_line(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    cases = [
+        ((str(tmp_path / "nope.jsonl"), "--out", str(out)), 3, "no such file or directory"),
+        ((str(corpus), "--out", str(tmp_path)), 6, "is a directory"),
+        ((str(corpus), "--out", str(out), "--out-format", "parquet"), 5, "needs --engine spark"),
+        ((str(corpus), "--out", str(out), "--out-format", "csv"), 5, "unknown output format"),
+        ((str(corpus), "--out", str(out), "--master", "local[2]"), 5, "needs --engine spark"),
+    ]
+    for args, code, needle in cases:
+        run = run_cli("batch", *args, *QUICK)
+        assert run.exit_code == code, (args, run.stderr)
+        assert needle in run.stderr and "Traceback" not in run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert not out.exists(), "nothing was written"
+
+
+def test_inputs_without_any_article_are_an_input_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    folder = tmp_path / "nothing"
+    folder.mkdir()
+    run = run_cli("batch", str(empty), str(folder), "--out", str(tmp_path / "o.jsonl"), *QUICK)
+    assert run.exit_code == 3 and "no articles found" in run.stderr
+
+
+def test_batch_help_shows_examples() -> None:
+    text = run_cli("batch", "--help").stdout
+    assert "Examples" in text and "spinlens batch corpus.jsonl --out reports.jsonl" in text

@@ -30,6 +30,7 @@ class Summary:
     already_done: int = 0
     duplicates: int = 0
     seconds: float = 0.0
+    interrupted: bool = False  # stopped by Ctrl-C or SIGTERM; rerun to resume
     analyzer_seconds: dict[str, float] = field(default_factory=dict)
 
     @property

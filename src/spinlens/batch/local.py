@@ -46,11 +46,14 @@ def run_local(job: Job, progress: Progress | None = None) -> Summary:
             progress.advance()
 
         tasks = _new_tasks(job, done, summary, errors, progress)
-        if job.workers <= 1:
-            for task in tasks:
-                record(process(task, job.plan))
-        else:
-            _run_pool(job, tasks, record)
+        try:
+            if job.workers <= 1:
+                for task in tasks:
+                    record(process(task, job.plan))
+            else:
+                _run_pool(job, tasks, record)
+        except KeyboardInterrupt:  # Ctrl-C (or SIGTERM, see the CLI): keep what is written
+            summary.interrupted = True
     summary.seconds = time.perf_counter() - began
     return summary
 
@@ -84,12 +87,13 @@ def _run_pool(job: Job, tasks: Iterator[Task], record: Callable[[Outcome], None]
         context.set_forkserver_preload(["spinlens.batch.work"])
     window = job.workers * WINDOW_PER_WORKER
     pending: set[Future[Outcome]] = set()
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=job.workers,
         mp_context=context,
         initializer=init_worker,
         initargs=(job.plan, 1),
-    ) as pool:
+    )
+    try:
         for task in tasks:
             pending.add(pool.submit(process, task, job.plan))
             if len(pending) >= window:
@@ -98,6 +102,11 @@ def _run_pool(job: Job, tasks: Iterator[Task], record: Callable[[Outcome], None]
                     record(future.result())
         for future in wait(pending).done:
             record(future.result())
+    except BaseException:
+        # Interrupted or failed: drop the queued tasks; workers end after their current one.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _error_line(

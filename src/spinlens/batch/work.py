@@ -7,7 +7,11 @@ needs it, and keeps it for every later task, so models load once per process.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import multiprocessing.connection
 import os
+import signal
+import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -69,9 +73,34 @@ def preflight(plan: Plan, *, keep: bool) -> None:
 
 
 def init_worker(plan: Plan, threads: int = 1) -> None:
-    """Pool initializer: one inference thread per worker process, models loaded up front."""
+    """Pool initializer: one inference thread per worker process, models loaded up front.
+
+    Ctrl-C reaches the whole process group; the batch process handles it (stops handing out
+    work), so workers ignore it instead of each printing a traceback. A worker also ends
+    when the batch process ends, however it ends (``kill -9`` included).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
     os.environ["SPINLENS_THREADS"] = str(threads)
     pipeline_for(plan)
+
+
+def exit_with_parent() -> None:
+    """End this worker process as soon as the process that started it is gone.
+
+    Without this, a pool worker whose batch process was killed waits forever for tasks
+    (it holds the task queue's pipe open itself), keeping its loaded models in memory.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    sentinel = parent.sentinel
+
+    def watch() -> None:
+        multiprocessing.connection.wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="spinlens-parent-watch", daemon=True).start()
 
 
 def load_task(task: Task, max_bytes: int) -> Document:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +27,28 @@ from rich.text import Text
 from spinlens.batch import Job, Plan, Progress, Summary, run_local
 from spinlens.batch.output import errors_path
 from spinlens.cli.app import State, command
-from spinlens.errors import PARTIAL_FAILURE_EXIT, ConfigError
+from spinlens.errors import (
+    PARTIAL_FAILURE_EXIT,
+    ConfigError,
+    EmptyInputError,
+    InputError,
+    OutputError,
+)
 from spinlens.pipeline import select_analyzers
+
+ENGINES = ("local", "spark")
+OUT_FORMATS = ("jsonl", "parquet")
+INTERRUPTED_EXIT = 130  # 128 + SIGINT, as shells report a Ctrl-C
+
+EXAMPLES = """Examples:
+
+  spinlens batch corpus.jsonl --out reports.jsonl --workers 2
+
+  spinlens batch articles/ news.csv --out reports.jsonl --only propaganda --only claims
+
+  spinlens batch corpus.jsonl --out reports/ --engine spark --master 'local[2]' --out-format parquet
+
+Rerun the same command after a crash or Ctrl-C: ids already in OUT are skipped."""
 
 
 class RateColumn(ProgressColumn):
@@ -61,7 +84,7 @@ class BarProgress(Progress):
         self.bar.advance(self.task_id, n)
 
 
-@command("batch")
+@command("batch", epilog=EXAMPLES)
 def batch(
     inputs: list[str] = typer.Argument(
         ...,
@@ -70,8 +93,8 @@ def batch(
     out: Path = typer.Option(..., "--out", "-o", help="Reports, one JSON per line (appended)."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Worker processes."),
     engine: str = typer.Option("local", "--engine", help="local (process pool) or spark."),
-    master: str = typer.Option(
-        "local[*]", "--master", help="Spark master URL (with --engine spark)."
+    master: str | None = typer.Option(
+        None, "--master", help="Spark master URL (with --engine spark). Default: local[*]."
     ),
     out_format: str = typer.Option(
         "jsonl", "--out-format", help="Spark output: jsonl or parquet (a folder of part files)."
@@ -90,6 +113,7 @@ def batch(
     Records already in OUT (by document id) are skipped; bad records are written to the
     side file and skipped, and the exit code is 8 when there were any.
     """
+    _check_options(inputs, out, engine, master, out_format)
     settings = State.settings()
     names = select_analyzers(only or settings.only, [*settings.skip, *skip])
     job = Job(
@@ -100,19 +124,61 @@ def batch(
         workers=workers,
         max_bytes=settings.limits.max_bytes,
     )
-    if engine == "local":
-        reporter = BarProgress(progress and sys.stderr.isatty())
-        with reporter.bar:
-            summary = run_local(job, reporter)
-    elif engine == "spark":
-        from spinlens.batch.spark import run_spark
+    with _sigterm_as_interrupt():
+        if engine == "local":
+            reporter = BarProgress(progress and sys.stderr.isatty())
+            with reporter.bar:
+                summary = run_local(job, reporter)
+        else:
+            from spinlens.batch.spark import run_spark
 
-        summary = run_spark(job, master=master, out_format=out_format)
-    else:
-        raise ConfigError(f"unknown engine '{engine}' (choose local or spark)")
+            summary = run_spark(job, master=master or "local[*]", out_format=out_format)
+    if summary.interrupted:
+        _print_summary(summary, job)
+        sys.stderr.write("spinlens batch: interrupted; rerun the same command to resume\n")
+        raise typer.Exit(INTERRUPTED_EXIT)
+    if not (summary.written or summary.bad or summary.already_done or summary.duplicates):
+        raise EmptyInputError(f"no articles found in {', '.join(inputs)}")
     _print_summary(summary, job)
     if summary.bad:
         raise typer.Exit(PARTIAL_FAILURE_EXIT)
+
+
+def _check_options(
+    inputs: list[str], out: Path, engine: str, master: str | None, out_format: str
+) -> None:
+    """Mistakes in the command line fail at once, before any model loads."""
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine '{engine}' (choose local or spark)")
+    if out_format not in OUT_FORMATS:
+        raise ConfigError(f"unknown output format '{out_format}' (choose jsonl or parquet)")
+    if engine == "local":
+        if out_format != "jsonl":
+            raise ConfigError("--out-format parquet needs --engine spark (local writes JSONL)")
+        if master is not None:
+            raise ConfigError("--master needs --engine spark")
+        if out.is_dir():
+            raise OutputError(
+                f"{out} is a directory; the local engine writes one JSONL file "
+                "(the Spark engine writes a folder of part files)"
+            )
+    for source in inputs:
+        if source != "-" and not Path(source).exists():
+            raise InputError(f"{source}: no such file or directory")
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (kill, systemd, a container stop) ends a run like Ctrl-C: cleanly, resumable."""
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    previous: Callable[..., Any] | int | None = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _print_summary(summary: Summary, job: Job) -> None:
