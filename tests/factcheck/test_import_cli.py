@@ -128,3 +128,24 @@ def test_a_configured_database_path_with_a_tilde_is_under_home(
     assert run.exit_code == 0, run.stderr
     assert (tmp_path / "fc" / "checks.sqlite").is_file()
     assert not (tmp_path / "~").exists()
+
+
+def test_a_folder_of_saved_fact_check_pages(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    (pages / "sub").mkdir(parents=True)
+    body = (DATA / "claimreview.jsonld").read_text(encoding="utf-8")
+    (pages / "a.html").write_text(
+        f'<html><script type="application/ld+json">{body}</script></html>', encoding="utf-8"
+    )
+    (pages / "b.html").write_text("<html><body>no markup</body></html>", encoding="utf-8")
+    (pages / "sub" / "api.json").write_text(
+        (DATA / "api-export.json").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (pages / "notes.txt").write_text("not a fact-check", encoding="utf-8")
+    db = tmp_path / "fc.sqlite"
+    run = _import(pages, "claimreview", db)
+    assert run.exit_code == 8, run.stderr
+    assert "b.html" in run.stderr and "notes.txt" not in run.stderr
+    assert len(_rows(db)) == 4
+    strict = _import(pages, "claimreview", tmp_path / "strict.sqlite", "--strict")
+    assert strict.exit_code == 3 and "b.html" in strict.stderr

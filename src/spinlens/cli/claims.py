@@ -121,6 +121,7 @@ def _report_skipped(skipped: Sequence[str], limit: int = 20) -> None:
 IMPORT_EXAMPLE = (
     "Examples: spinlens factcheck import verified_claims.docs.tsv --format checkthat2020 · "
     "spinlens factcheck import reviews.jsonld --format claimreview --db desk.sqlite · "
+    "spinlens factcheck import saved-pages/ -f claimreview (every .html/.json file) · "
     "spinlens factcheck import ours.csv -f csv (header: claim[,id,verdict,publisher,url,date,"
     "language,title])"
 )
@@ -128,7 +129,9 @@ IMPORT_EXAMPLE = (
 
 @command("import", parent=factcheck_app, epilog=IMPORT_EXAMPLE)
 def import_(
-    file: Path = typer.Argument(..., help="File of fact-checks to import."),
+    file: Path = typer.Argument(
+        ..., help="File of fact-checks to import ('-': stdin; claimreview: also a folder)."
+    ),
     format_: ImportFormat = typer.Option(
         ...,
         "--format",

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from spinlens.errors import MalformedRecordError
+from spinlens.errors import InputError, MalformedRecordError
 from spinlens.factcheck.files import MAX_FILE_BYTES, read_text_file
 from spinlens.factcheck.queries import unquote
 from spinlens.factcheck.ratings import normalise_verdict, rating_from_value
@@ -75,10 +75,19 @@ def _first_dict(value: Any) -> dict[str, Any]:
 # --- ClaimReview -------------------------------------------------------------------------
 
 
+CLAIMREVIEW_SUFFIXES = frozenset({".json", ".jsonld", ".jsonl", ".html", ".htm"})
+
+
 def read_claimreview(path: Path, skipped: Skipped = None) -> Iterator[FactCheck]:
     """ClaimReview objects from JSON-LD (an object, a list, an ``@graph``, or nested anywhere,
     e.g. a page's ``mainEntity`` or a ``DataFeed``), JSON Lines, HTML pages with JSON-LD
-    scripts, or the Google Fact Check Tools API (``{"claims": [{"text", "claimReview"}]}``)."""
+    scripts, or the Google Fact Check Tools API (``{"claims": [{"text", "claimReview"}]}``).
+
+    ``path`` may be a folder (saved fact-check pages): every ``.json``, ``.jsonld``,
+    ``.jsonl``, ``.html`` and ``.htm`` file under it is read; a bad file is one bad record."""
+    if path.is_dir():
+        yield from _claimreview_folder(path, skipped)
+        return
     raw = _read(path)
     html = raw.lstrip().startswith("<")
     if html:
@@ -97,6 +106,28 @@ def read_claimreview(path: Path, skipped: Skipped = None) -> Iterator[FactCheck]
         raise MalformedRecordError(
             f"{path}: no ClaimReview records found (want schema.org ClaimReview JSON-LD or a "
             "Fact Check Tools API export)"
+        )
+
+
+def _claimreview_folder(folder: Path, skipped: Skipped) -> Iterator[FactCheck]:
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix.lower() in CLAIMREVIEW_SUFFIXES and p.is_file() and not p.name.startswith(".")
+    )
+    found = False
+    for file in files:
+        try:
+            for record in read_claimreview(file, skipped):
+                found = True
+                yield record
+        except InputError as exc:
+            if skipped is None:
+                raise
+            skipped.append(str(exc))
+    if not found:
+        raise MalformedRecordError(
+            f"{folder}: no ClaimReview records in its {len(files)} .json/.jsonld/.jsonl/.html files"
         )
 
 
