@@ -87,3 +87,16 @@ def test_cross_validation_cannot_learn_random_labels(tmp_path: Path) -> None:
     lines = _figures(run.stdout)
     assert float(lines["TC"].rsplit(" ", 1)[1]) < 0.7
     assert float(lines["SemEval-2023"].rsplit(" ", 1)[1]) < 0.7
+
+
+def test_broken_dataset_files_are_one_line_errors(tmp_path: Path) -> None:
+    ptc, s23 = _corpus(tmp_path)
+    labels = s23 / "train-labels-subtask-3.txt"
+    labels.write_text(labels.read_text(encoding="utf-8") + "1000\tfirst\tDoubt\n", "utf-8")
+    run = run_cli("eval", "propaganda", "--data", str(ptc), "--semeval2023", str(s23))
+    assert run.exit_code == 3 and "train-labels-subtask-3.txt:" in run.stderr
+    assert "bad line number 'first'" in run.stderr and "SI dev" not in run.stdout
+    (ptc / "train-articles" / "article1000.txt").write_bytes(b"caf\xe9")
+    run = run_cli("eval", "propaganda", "--data", str(ptc), "--no-tc")
+    assert run.exit_code == 3 and "article1000.txt: not UTF-8" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1

@@ -33,8 +33,13 @@ class GoldSpan:
 
 def read_text(path: Path) -> str:
     """An article's text exactly as the offsets count it (UTF-8, newlines untouched)."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        return fh.read()
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            return fh.read()
+    except UnicodeDecodeError as exc:
+        raise DecodeError(f"{path}: not UTF-8 (byte offset {exc.start})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror or exc})") from None
 
 
 def article_paths(folder: Path) -> list[tuple[str, Path]]:
@@ -133,12 +138,15 @@ def read_span_folder(folder: Path) -> dict[str, list[GoldSpan]]:
 def read_paragraph_labels(path: Path) -> dict[str, dict[int, list[str]]]:
     """SemEval-2023 subtask-3 label file: ``{id: {line_number: [labels]}}``."""
     out: dict[str, dict[int, list[str]]] = defaultdict(dict)
-    for line in read_text(path).splitlines():
+    for number, line in enumerate(read_text(path).splitlines(), 1):
         cols = line.split("\t")
         if len(cols) < 2 or not cols[0].strip():
             continue
         labels = [x for x in (cols[2].split(",") if len(cols) > 2 else []) if x.strip()]
-        out[cols[0]][int(cols[1])] = labels
+        try:
+            out[cols[0]][int(cols[1])] = labels
+        except ValueError:
+            raise InputError(f"{path}:{number}: bad line number {cols[1]!r}") from None
     return dict(out)
 
 
