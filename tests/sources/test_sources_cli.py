@@ -241,3 +241,12 @@ def test_an_empty_store_warns_like_no_store(tmp_path: Path) -> None:
     doc = Document.from_text("Some text.", url="https://www.rt.com/news/1")
     result = SourcesAnalyzer(settings=Settings()).analyze(doc, {})
     assert result.data["ratings"] == [] and any("no source lists" in w for w in result.warnings)
+
+
+def test_reimport_says_what_it_replaced(tmp_path: Path) -> None:
+    path = _write(tmp_path, "desk.csv", DESK)
+    first = run_cli("sources", "import", str(path), "-f", "csv")
+    assert first.exit_code == 0 and "replaced" not in first.stdout
+    again = run_cli("sources", "import", str(path), "-f", "csv")
+    assert again.exit_code == 0
+    assert f"replaced the earlier import (2 ratings from {path.resolve()})" in again.stdout

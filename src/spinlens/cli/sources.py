@@ -81,9 +81,12 @@ def import_list(
     entries = read(file, fmt_name, skipped)
     _report_skipped(skipped or [])
     store = _store()
+    before = next((i for i in store.lists() if i.name == list_name), None)
     with Console(stderr=True).status(escape(f"importing {file} as '{list_name}'")):
         count = store.replace_list(list_name, fmt_name, str(file.resolve()), entries)
     note = f", {len(skipped)} bad rows skipped" if skipped else ""
+    if before is not None:
+        note += f"; replaced the earlier import ({before.entries} ratings from {before.source})"
     typer.echo(f"imported {count} ratings into list '{list_name}' ({store.path}){note}")
     if skipped:
         raise typer.Exit(PARTIAL_FAILURE_EXIT)
