@@ -100,3 +100,27 @@ def test_broken_dataset_files_are_one_line_errors(tmp_path: Path) -> None:
     run = run_cli("eval", "propaganda", "--data", str(ptc), "--no-tc")
     assert run.exit_code == 3 and "article1000.txt: not UTF-8" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_train_skip_tagger_writes_models_the_analyzer_uses(tmp_path: Path) -> None:
+    import shutil
+
+    from spinlens.analyzers.propaganda import PropagandaAnalyzer
+    from spinlens.document import Document
+    from spinlens.models.runtime import model_dir
+
+    ptc, s23 = _corpus(tmp_path / "data")
+    out = tmp_path / "model"
+    out.mkdir()
+    for name in ("model.onnx", "tokenizer.json", "card.json"):  # the shipped tagger
+        shutil.copy(model_dir("propaganda") / name, out / name)
+    run = run_cli(
+        "train", "propaganda", "--data", str(ptc), "--semeval2023", str(s23),
+        "--out", str(out), "--skip-tagger",
+    )  # fmt: skip
+    assert run.exit_code == 0, run.stderr
+    assert (out / "span_classifier.npz").is_file() and (out / "paragraphs.npz").is_file()
+    analyzer = PropagandaAnalyzer(taxonomy="semeval2023", model_dir=str(out), lexicon=False)
+    text = f"{FILLER} {CUES['Flag-Waving'][0]} today.\n"
+    result = analyzer.analyze(Document.from_text(text), {})
+    assert [p["labels"] for p in result.data["paragraphs"]] == [["Flag_Waving"]]
