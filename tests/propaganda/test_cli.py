@@ -163,3 +163,8 @@ def test_paragraph_numbers_match_the_semeval2023_label_file(tmp_path: Path) -> N
     gold_file = (root / "train-labels-subtask-3.txt").read_text(encoding="utf-8")
     want = [tuple(ln.split("\t")[:2]) for ln in gold_file.splitlines() if ln.split("\t")[0] in ids]
     assert got == want and len(want) > 60
+
+
+def test_group_without_command_shows_help() -> None:
+    run = run_cli("propaganda")
+    assert "predict" in run.stdout and run.exit_code in (0, 2)

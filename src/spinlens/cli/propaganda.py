@@ -22,7 +22,9 @@ from spinlens.errors import (
     OutputError,
 )
 
-propaganda_app = typer.Typer(help="Propaganda techniques: predict spans for a folder of articles.")
+propaganda_app = typer.Typer(
+    help="Propaganda techniques: predict spans for a folder of articles.", no_args_is_help=True
+)
 app.add_typer(propaganda_app, name="propaganda")
 
 T = TypeVar("T")
