@@ -55,3 +55,28 @@ def test_index_is_saved_and_rebuilt_when_stale(tmp_path: Path) -> None:
         assert loaded is not None and loaded.ids == first.ids
         store.upsert([FactCheck(id="new", claim="A brand new claim about tariffs.")])
         assert "new" in open_index(store).ids
+
+
+def test_a_locked_database_is_a_one_line_output_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from spinlens.errors import OutputError
+
+    monkeypatch.setattr(FactCheckStore, "lock_wait", 0.05)
+    db = tmp_path / "fc.sqlite"
+    with FactCheckStore(db) as store:
+        store.upsert(read_csv(DATA / "factchecks.csv"))
+    other = sqlite3.connect(db)
+    other.execute("BEGIN IMMEDIATE")  # another import holds the write lock
+    try:
+        with FactCheckStore(db, create=False) as reader:  # matching goes on meanwhile
+            assert reader.count() == 3
+        with FactCheckStore(db) as store, pytest.raises(OutputError, match="locked"):
+            store.upsert([FactCheck(id="new", claim="A new claim.")])
+    finally:
+        other.rollback()
+        other.close()
+    with FactCheckStore(db) as store:
+        assert store.count() == 3 and "new" not in store.get(["new"])

@@ -77,6 +77,8 @@ def clean_row(record: FactCheck) -> dict[str, str | None]:
 class FactCheckStore:
     """Open (and create) the store at ``path``."""
 
+    lock_wait = 60.0  # seconds to wait for another writer
+
     def __init__(self, path: Path, create: bool = True) -> None:
         self.path = path
         if not create and not path.is_file():
@@ -85,8 +87,12 @@ class FactCheckStore:
             )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(str(path), isolation_level=None)
-            self.conn.executescript(SCHEMA)
+            # Another import may hold the write lock for a while: wait for it, not 5 s.
+            self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=self.lock_wait)
+            # Readers (match, the analyzer) must not need the write lock an import holds.
+            tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master")}
+            if not {"factchecks", "meta"} <= tables:
+                self.conn.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise OutputError(f"cannot open fact-check database {path}: {exc}") from None
 
@@ -126,11 +132,16 @@ class FactCheckStore:
     def _transaction(self) -> Iterator[sqlite3.Cursor]:
         with closing(self.conn.cursor()) as cur:
             try:
-                cur.execute("BEGIN")
+                cur.execute("BEGIN IMMEDIATE")
                 yield cur
                 cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
+            except BaseException as exc:
+                if self.conn.in_transaction:
+                    cur.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError):  # locked, read-only, disk full
+                    raise OutputError(
+                        f"cannot write fact-check database {self.path}: {exc}"
+                    ) from None
                 raise
 
     def generation(self) -> int:
