@@ -25,7 +25,7 @@ class PropagandaAnalyzer(BaseAnalyzer):
     """Spans using one of the SemEval propaganda techniques, with a score and an explanation."""
 
     name: ClassVar[str] = "propaganda"
-    version: ClassVar[str] = "1.0"
+    version: ClassVar[str] = "1.1"  # 1.1: spans widened to whole words
     description: ClassVar[str] = "propaganda techniques (SemEval-2020/2023) at span level"
     languages: ClassVar[frozenset[str] | None] = frozenset({"en"})
 
