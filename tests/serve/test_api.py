@@ -153,3 +153,32 @@ def test_a_slow_analysis_times_out_but_keeps_its_slot_until_it_ends() -> None:
     assert runner.admitted == 1, "the thread is still working"
     time.sleep(0.8)
     assert runner.admitted == 0
+
+
+def test_http_level_errors_have_the_same_shape(client: TestClient) -> None:
+    cases = [
+        (client.get("/api/v1/nope"), 404, "E603"),
+        (client.put("/api/v1/analyze", json={"text": QUOTED}), 405, "E604"),
+        (
+            client.post(
+                "/api/v1/analyze",
+                content=b'{"text": "caf\xe9 \xff"}',
+                headers={"content-type": "application/json"},
+            ),
+            400,
+            "E100",
+        ),
+    ]
+    for response, status, code in cases:
+        assert response.status_code == status
+        body = response.json()
+        assert set(body) == {"error"} and body["error"]["code"] == code
+        assert body["error"]["message"]
+    assert "POST" in cases[1][0].headers["allow"]
+
+
+def test_every_response_carries_the_security_headers(client: TestClient) -> None:
+    for response in (client.get("/"), client.get("/healthz"), client.get("/nope")):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "no-referrer"
+        assert response.headers["x-frame-options"] == "SAMEORIGIN"

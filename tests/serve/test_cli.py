@@ -35,3 +35,30 @@ def test_a_loopback_server_answers_only_loopback_host_names() -> None:
     assert "desk.example" in allowed_hosts("::1", ["desk.example"])
     assert allowed_hosts("0.0.0.0", []) == ["*"], "beyond loopback the token is the guard"
     assert allowed_hosts("0.0.0.0", ["desk.example"]) == ["desk.example"]
+
+
+def test_a_busy_port_fails_at_once_with_one_line() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        run = run_cli("serve", "--port", port, "--only", "quotes")
+    assert run.exit_code == 5
+    assert "cannot listen on 127.0.0.1:" in run.stderr and "choose --port" in run.stderr
+    assert "loading" not in run.stderr, "it fails before loading any model"
+    assert "Traceback" not in run.stderr
+
+
+def test_serve_help_shows_examples() -> None:
+    text = run_cli("serve", "--help").stdout
+    assert "Examples" in text and "--token" in text and "/api/v1/analyze" in text
+
+
+def test_ipv6_hosts_are_bracketed_in_urls() -> None:
+    from spinlens.cli.serve import listen, url_host
+
+    assert url_host("::1") == "[::1]" and url_host("127.0.0.1") == "127.0.0.1"
+    with listen("127.0.0.1", 0) as sock:
+        assert sock.getsockname()[0] == "127.0.0.1"

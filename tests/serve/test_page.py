@@ -67,3 +67,26 @@ def test_foreign_host_names_are_refused_unless_allowed() -> None:
     allowed = make_app(allowed_hosts=["spinlens.newsroom.example"])
     with TestClient(allowed, base_url="http://spinlens.newsroom.example") as client:
         assert client.get("/healthz").status_code == 200
+
+
+def test_a_browser_gets_form_errors_as_an_escaped_page(client: TestClient) -> None:
+    """A reader who submits a bad form sees a page saying why, with a way back, not JSON."""
+    browser = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    key = form_key(client)
+    empty = client.post("/report", data={"text": " ", "form_key": key}, headers=browser)
+    assert empty.status_code == 422
+    assert empty.headers["content-type"].startswith("text/html")
+    assert "paste an article" in empty.text and 'href="./"' in empty.text
+    assert "frame-ancestors 'self'" in empty.headers["content-security-policy"]
+    hostile = "<script>alert(1)</script>.txt"  # the file name is part of the message
+    bad = client.post(
+        "/report",
+        data={"form_key": key},
+        files={"file": (hostile, b"\x00\x01\x02binary\x00", "text/plain")},
+        headers=browser,
+    )
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith("text/html")
+    assert "looks binary" in bad.text
+    assert "<script>alert" not in bad.text and "&lt;script&gt;alert(1)" in bad.text
+    forged = client.post("/report", data={"text": "x"}, headers=browser)
+    assert forged.status_code == 403 and "reload the page" in forged.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import socket
 import sys
 
 import typer
@@ -22,6 +23,43 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+EXAMPLES = """Examples:
+
+  spinlens serve                                  # http://127.0.0.1:8765/, API docs at /docs
+
+  spinlens serve --port 9000 --only quotes --only propaganda
+
+  spinlens serve --host 0.0.0.0 --token "$(openssl rand -hex 16)"
+
+  curl -s localhost:8765/api/v1/analyze -H 'content-type: application/json' -d '{"text": "..."}'"""
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The bound listening socket, so a busy port or unknown host fails at once, clearly."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot listen on '{host}': {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        hint = " (is another server running? choose --port)" if exc.errno == 98 else ""
+        raise ConfigError(
+            f"cannot listen on {url_host(host)}:{port}: {exc.strerror}{hint}"
+        ) from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_host(host: str) -> str:
+    """``host`` as it appears in a URL (IPv6 addresses in brackets)."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
 def allowed_hosts(host: str, extra: list[str]) -> list[str]:
     """Host names to answer: a loopback server refuses other names (DNS rebinding)."""
     from spinlens.serve.config import LOOPBACK_NAMES
@@ -31,7 +69,7 @@ def allowed_hosts(host: str, extra: list[str]) -> list[str]:
     return [*LOOPBACK_NAMES, *extra]
 
 
-@command("serve")
+@command("serve", epilog=EXAMPLES)
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8765, "--port", min=1, max=65535, help="Port to listen on."),
@@ -80,6 +118,7 @@ def serve(
 
     settings = State.settings()
     names = select_analyzers(only or settings.only, [*settings.skip, *skip])
+    sock = listen(host, port)  # before the models load: a busy port fails in a second
     config = ServeConfig(
         token=token or None,
         workers=workers,
@@ -91,6 +130,9 @@ def serve(
     )
     sys.stderr.write(f"spinlens: loading {', '.join(names)} ...\n")
     app = create_app(settings, config, Pipeline(names, settings=settings))
-    sys.stderr.write(f"spinlens: serving on http://{host}:{port}/ (API docs at /docs)\n")
+    sys.stderr.write(f"spinlens: serving on http://{url_host(host)}:{port}/ (API docs at /docs)\n")
     level = os.environ.get("SPINLENS_LOG_LEVEL", "warning")
-    uvicorn.run(app, host=host, port=port, log_level=level, access_log=level == "info")
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level=level, access_log=level == "info")
+    )
+    server.run(sockets=[sock])

@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from spinlens import __version__
@@ -17,8 +18,8 @@ from spinlens.pipeline import Pipeline
 from spinlens.serve.api import api, health
 from spinlens.serve.config import ServeConfig
 from spinlens.serve.extras_api import extras
-from spinlens.serve.limits import BodyLimitMiddleware
-from spinlens.serve.page import page
+from spinlens.serve.limits import BodyLimitMiddleware, SecurityHeadersMiddleware
+from spinlens.serve.page import error_page, page
 from spinlens.serve.runner import QueueFullError, Runner, WorkTimeoutError
 from spinlens.serve.service import Service
 
@@ -28,12 +29,27 @@ DESCRIPTION = (
 )
 
 
+# Errors of plain HTTP (no such route, wrong method, unparsable body) in our own shape.
+HTTP_CODES = {400: "E100", 404: "E603", 405: "E604"}
+
+
 def error(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
-) -> JSONResponse:
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    request: Request | None = None,
+) -> Response:
+    """``{"error": {code, message}}``; an HTML page instead for the page's form in a browser."""
+    if request is not None and _wants_page(request):
+        return error_page(status, code, message, headers)
     return JSONResponse(
         {"error": {"code": code, "message": message}}, status_code=status, headers=headers
     )
+
+
+def _wants_page(request: Request) -> bool:
+    return request.url.path == "/report" and "text/html" in request.headers.get("accept", "")
 
 
 def create_app(
@@ -64,6 +80,7 @@ def create_app(
     app = FastAPI(title="spinlens", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.service = service
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
     # Added last, so it runs first: a rebinding page's Host is refused before any work.
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=config.allowed_hosts)
     for router in (page, health, api, extras):
@@ -74,28 +91,41 @@ def create_app(
 
 def _add_error_handlers(app: FastAPI, config: ServeConfig) -> None:
     @app.exception_handler(SpinlensError)
-    async def spinlens_error(_: Request, exc: SpinlensError) -> JSONResponse:
+    async def spinlens_error(request: Request, exc: SpinlensError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
-        return error(exc.http_status, exc.code, str(exc), headers)
+        return error(exc.http_status, exc.code, str(exc), headers, request)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
         """Validation errors in the same shape as every other error, first problem named."""
         problems = [
             f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
             for e in exc.errors()[:3]
         ]
-        return error(422, "E100", "; ".join(problems) or "invalid request")
+        return error(422, "E100", "; ".join(problems) or "invalid request", None, request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """No such route, wrong method, a body that is not JSON: the same shape too."""
+        messages = {
+            400: "the request body could not be parsed (send UTF-8 JSON)",
+            404: f"no such route: {request.url.path[:200]}",
+            405: f"{request.method} is not allowed on {request.url.path[:200]}",
+        }
+        message = messages.get(exc.status_code, str(exc.detail))
+        code = HTTP_CODES.get(exc.status_code, "E600")
+        return error(exc.status_code, code, message, dict(exc.headers or {}) or None, request)
 
     @app.exception_handler(QueueFullError)
-    async def queue_full(_: Request, exc: QueueFullError) -> JSONResponse:
+    async def queue_full(request: Request, exc: QueueFullError) -> Response:
         headers = {"Retry-After": str(config.retry_after)}
-        return error(503, "E601", "the server is busy; retry later", headers)
+        return error(503, "E601", "the server is busy; retry later", headers, request)
 
     @app.exception_handler(WorkTimeoutError)
-    async def timed_out(_: Request, exc: WorkTimeoutError) -> JSONResponse:
-        return error(504, "E602", f"analysis took longer than {config.timeout:g} s")
+    async def timed_out(request: Request, exc: WorkTimeoutError) -> Response:
+        message = f"analysis took longer than {config.timeout:g} s"
+        return error(504, "E602", message, None, request)
 
     @app.exception_handler(Exception)
-    async def internal(_: Request, exc: Exception) -> JSONResponse:
-        return error(500, "E000", f"internal error: {type(exc).__name__}")
+    async def internal(request: Request, exc: Exception) -> Response:
+        return error(500, "E000", f"internal error: {type(exc).__name__}", None, request)

@@ -20,7 +20,10 @@ from spinlens.serve.service import Service
 
 TEMPLATES = Path(__file__).parent / "templates"
 # The form page runs no script; its inline style is the only thing it allows.
-PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'"
+PAGE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'self'"
+)
 
 page = APIRouter(include_in_schema=False)
 
@@ -65,6 +68,18 @@ async def report(
     article = await _article(service, text, url, title, file)
     result = await service.runner.run(lambda p: service.analyze(article, AnalyzeOptions(), p))
     return HTMLResponse(renderer("html")(result))
+
+
+def error_page(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    """The form's errors as a page a reader can act on (escaped), not raw JSON."""
+    html = (
+        _environment().get_template("error.html").render(status=status, code=code, message=message)
+    )
+    return HTMLResponse(
+        html, status_code=status, headers={**(headers or {}), "Content-Security-Policy": PAGE_CSP}
+    )
 
 
 async def _article(
