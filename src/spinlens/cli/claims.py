@@ -180,6 +180,49 @@ def import_(
         raise typer.Exit(PARTIAL_FAILURE_EXIT)
 
 
+STATS_EXAMPLE = (
+    "Examples: spinlens factcheck stats · spinlens factcheck stats --db desk.sqlite --json"
+)
+
+
+@command("stats", parent=factcheck_app, epilog=STATS_EXAMPLE)
+def stats(
+    db: Path | None = typer.Option(
+        None, "--db", help="SQLite database (default: paths.factcheck_db)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+) -> None:
+    """What the database holds: fact-checks by origin, rating, publisher and language."""
+    from spinlens.factcheck.index import index_state
+    from spinlens.factcheck.store import FactCheckStore
+
+    path = _db(db)
+    with FactCheckStore(path, create=False) as store:
+        total, state = store.count(), index_state(store)
+        groups = {key: store.counts(key) for key in ("origin", "rating", "publisher", "language")}
+    summary = {
+        "database": str(path),
+        "factchecks": total,
+        "index": state,
+        **{f"by_{key}": counts for key, counts in groups.items()},
+    }
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{path}: {_plural(total, 'fact-check')}, index {summary['index']}")
+    for key, counts in groups.items():
+        top = list(counts.items())[:10]
+        shown = ", ".join(f"{printable_cell(k) or '(none)'} {n:,}" for k, n in top) or "-"
+        more = f", {len(counts) - 10:,} more" if len(counts) > 10 else ""
+        typer.echo(f"  by {key}: {shown}{more}")
+
+
+def printable_cell(value: str, limit: int = 40) -> str:
+    """A stored value on one terminal line: no control characters, bounded."""
+    text = "".join(c if c.isprintable() else " " for c in value).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 MATCH_EXAMPLE = (
     "Examples: spinlens factcheck match dev/tweets.queries.tsv --top 5 > run.trec · "
     "spinlens factcheck match claims.tsv --top 3 --format json --db desk.sqlite"

@@ -251,6 +251,16 @@ def index_folder(db: Path) -> Path:
     return db.with_name(db.name + ".index")
 
 
+def index_state(store: FactCheckStore) -> str:
+    """'current', 'stale' (rebuilt by the next match) or 'missing', without loading it."""
+    try:
+        meta = json.loads((index_folder(store.path) / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "missing"
+    current = meta.get("version") == INDEX_VERSION and meta.get("generation") == store.generation()
+    return "current" if current else "stale"
+
+
 def open_index(store: FactCheckStore) -> FactCheckIndex:
     """The store's index (one entry per distinct claim), rebuilt and saved when stale."""
     folder = index_folder(store.path)

@@ -151,6 +151,15 @@ class FactCheckStore:
     def count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM factchecks").fetchone()[0])
 
+    def counts(self, column: str) -> dict[str, int]:
+        """How many fact-checks per value of ``column`` (None counted as ''), most first."""
+        if column not in FIELDS:
+            raise ValueError(f"unknown column {column!r}")
+        cur = self.conn.execute(
+            f"SELECT COALESCE({column}, ''), COUNT(*) FROM factchecks GROUP BY 1 ORDER BY 2 DESC, 1"
+        )
+        return {str(value): int(n) for value, n in cur}
+
     def all(self) -> list[FactCheck]:
         cur = self.conn.execute(f"SELECT {', '.join(FIELDS)} FROM factchecks ORDER BY rowid")
         return [FactCheck(*row) for row in cur]
