@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -10,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from fastapi.testclient import TestClient
 
+from spinlens.errors import InputError
 from spinlens.serve import guard
 from spinlens.serve.guard import BlockedAddressError, check_url, fetch_document
 from tests.serve.conftest import LOCAL, make_app
@@ -22,7 +24,10 @@ ARTICLE = (
 
 
 class Handler(BaseHTTPRequestHandler):
+    served = 0
+
     def do_GET(self) -> None:
+        Handler.served += 1
         if self.path == "/hop":
             self.send_response(302)
             self.send_header("Location", "http://10.255.255.1/metadata")
@@ -59,12 +64,79 @@ def local_site() -> Iterator[str]:
         "http://[::1]/",
         "http://[::ffff:127.0.0.1]/",
         "http://2130706433/",
+        "http://017700000001/",
+        "http://0x7f.1/",
+        "http://127.1/",
         "http://0.0.0.0/",
+        "http://[::]/",
+        "http://[fe80::1%25eth0]/",
+        "http://[fd00::1]/",
+        "http://[::127.0.0.1]/",  # IPv4-compatible
+        "http://[64:ff9b::a00:1]/",  # NAT64 of 10.0.0.1
+        "http://[64:ff9b:1::1]/",  # local-use NAT64
+        "http://[2002:7f00:1::]/",  # 6to4 of 127.0.0.1
+        "http://[::ffff:a9fe:a9fe]/",  # mapped 169.254.169.254
+        "http://example.com@127.0.0.1/",
     ],
 )
 def test_internal_addresses_are_refused(url: str) -> None:
     with pytest.raises(BlockedAddressError):
         check_url(url)
+
+
+def test_octal_dotted_addresses_are_refused_as_invalid() -> None:
+    """0177.0.0.1 is 127.0.0.1 to inet_aton; httpx rejects the form, so it is never fetched."""
+    with pytest.raises(InputError, match="not a valid URL"):
+        check_url("http://0177.0.0.1/")
+    with TestClient(make_app(), base_url=LOCAL) as client:
+        response = client.post("/api/v1/analyze", json={"url": "http://0177.0.0.1/"})
+        assert response.status_code == 422
+
+
+def test_public_addresses_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    for address in ("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "64:ff9b::5db8:d822"):
+        check_url(f"http://[{address}]/" if ":" in address else f"http://{address}/")
+
+
+def test_names_resolving_to_internal_addresses_are_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answers = {"intranet.example": "10.1.2.3", "metadata.example": "fd00:ec2::254"}
+
+    def resolve(host: str, *_: object, **__: object) -> list[tuple[object, ...]]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], 0))]
+
+    monkeypatch.setattr(guard.socket, "getaddrinfo", resolve)
+    for host in answers:
+        with pytest.raises(BlockedAddressError, match=host):
+            check_url(f"http://{host}/story")
+    with TestClient(make_app(), base_url=LOCAL) as client:
+        response = client.post("/api/v1/analyze", json={"url": "http://intranet.example/x"})
+        assert response.status_code == 403 and response.json()["error"]["code"] == "E106"
+
+
+def test_dns_rebinding_between_check_and_connection_is_refused(
+    local_site: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name that resolves to a public address when checked and to loopback when connected."""
+    real = guard._addresses
+    checks: list[str] = []
+
+    def rebinding(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+        checks.append(host)
+        if len(checks) <= 2:  # the check before the request and the request hook
+            return [ipaddress.ip_address("93.184.216.34")]
+        return real(host)
+
+    monkeypatch.setattr(guard, "_addresses", rebinding)
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    port = local_site.rsplit(":", 1)[1]
+    Handler.served = 0
+    with pytest.raises(BlockedAddressError, match="internal address"):
+        fetch_document(f"http://localhost:{port}/story", timeout=5, max_bytes=100_000)
+    assert Handler.served == 0, "the internal site was reached"
+    assert len(checks) == 3, "the connection resolved and checked the name once more"
 
 
 def test_the_api_refuses_internal_urls_with_403(local_site: str) -> None:

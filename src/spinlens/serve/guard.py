@@ -2,17 +2,23 @@
 
 Every request, redirects included, is checked through an httpx request hook: the host is
 resolved and refused if any address is private, loopback, link-local, multicast, reserved
-or unspecified. The check resolves the name itself, so a DNS answer that changes between
-the check and the connection (rebinding) is not covered; run the server behind an egress
-proxy when that matters.
+or unspecified, including IPv4 addresses inside IPv6 ones (mapped, compatible, 6to4, NAT64).
+The connection itself goes through :class:`PinnedBackend`, which resolves and checks again
+and connects to the very address it checked, so a DNS answer that changes between the check
+and the connection (rebinding) cannot reach an internal address either. When an HTTP(S)
+proxy is configured in the environment, requests go through it and are checked by name.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import urllib.request
+from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
+import httpcore
 import httpx
 
 from spinlens.document import Document
@@ -43,10 +49,44 @@ def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # well-known prefix: the last 32 bits are IPv4
+NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # local-use NAT64 (RFC 8215)
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (mapped, compatible, 6to4, NAT64), if any."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in NAT64 or address in IPV4_COMPATIBLE:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in NAT64_LOCAL:
+            return True
+        embedded = _embedded_ipv4(address)
+        if embedded is not None and is_internal(embedded):
+            return True
+        if address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
     return not address.is_global or address.is_multicast
+
+
+def public_addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The host's addresses; BlockedAddressError if any of them is internal."""
+    addresses = _addresses(host)
+    for address in addresses:
+        if is_internal(address):
+            raise BlockedAddressError(
+                f"{host} resolves to {address}, an internal address; the server "
+                "refuses to fetch it (start it with --allow-private-urls to permit)"
+            )
+    return addresses
 
 
 def check_url(url: str) -> None:
@@ -57,12 +97,37 @@ def check_url(url: str) -> None:
         raise InputError(f"not a valid URL: {exc}") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise InputError(f"only http(s) URLs with a host can be fetched, not '{url}'")
-    for address in _addresses(parsed.host):
-        if is_internal(address):
-            raise BlockedAddressError(
-                f"{parsed.host} resolves to {address}, an internal address; the server "
-                "refuses to fetch it (start it with --allow-private-urls to permit)"
-            )
+    public_addresses(parsed.host)
+
+
+class PinnedBackend(httpcore.SyncBackend):
+    """Connects only to an address it has just checked (no second lookup to rebind)."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        address = public_addresses(host)[0]
+        return super().connect_tcp(str(address), port, timeout, local_address, socket_options)
+
+
+def _pinned_transport() -> httpx.HTTPTransport | None:
+    """A transport connecting through :class:`PinnedBackend`; None when a proxy is set.
+
+    httpx builds its connection pool without a way to pass a network backend, so the
+    pool is replaced; ``tests/serve/test_guard.py`` checks that rebinding is refused.
+    """
+    if any(scheme in urllib.request.getproxies() for scheme in ("http", "https", "all")):
+        return None
+    transport = httpx.HTTPTransport()
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(), network_backend=PinnedBackend()
+    )
+    return transport
 
 
 def fetch_document(
@@ -84,6 +149,7 @@ def fetch_document(
                 max_redirects=MAX_REDIRECTS,
                 headers={"User-Agent": USER_AGENT},
                 event_hooks={"request": [hook]},
+                transport=None if allow_private else _pinned_transport(),
             ) as client,
             client.stream("GET", url) as response,
         ):
