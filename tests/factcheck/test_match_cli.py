@@ -99,3 +99,13 @@ def test_queries_from_standard_input(db: Path) -> None:
     )
     assert piped.exit_code == 0, piped.stderr
     assert piped.stdout == from_file.stdout and piped.stdout
+
+
+def test_min_score_leaves_out_weak_matches(db: Path) -> None:
+    args = ("factcheck", "match", str(DATA / "queries.tsv"), "--top", "5", "--db", str(db))
+    everything = [line.split("\t") for line in run_cli(*args).stdout.splitlines()]
+    kept = [line.split("\t") for line in run_cli(*args, "--min-score", "0.5").stdout.splitlines()]
+    assert kept and len(kept) < len(everything)
+    assert all(float(r[4]) >= 0.5 for r in kept)
+    assert kept == [r for r in everything if float(r[4]) >= 0.5]  # same ranks, same order
+    assert run_cli(*args, "--min-score", "2").exit_code == 2

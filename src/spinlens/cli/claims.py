@@ -245,6 +245,13 @@ def match(
     db: Path | None = typer.Option(
         None, "--db", help="SQLite database (default: paths.factcheck_db)."
     ),
+    min_score: float = typer.Option(
+        0.0,
+        "--min-score",
+        min=0.0,
+        max=1.0,
+        help="Leave out matches scored below this (0.5: the analyzer's match_threshold).",
+    ),
 ) -> None:
     """Find already fact-checked claims for each query (BM25 + embeddings + reranker).
 
@@ -261,7 +268,7 @@ def match(
     with FactCheckStore(_db(db), create=False) as store, _quiet_broken_pipe():
         matcher = Matcher(store)
         for chunk in _progress(_chunks(queries, 64), "matching"):
-            found = matcher.match([t for _, t in chunk], top=top)
+            found = matcher.match([t for _, t in chunk], top=top, threshold=min_score)
             for (qid, _), matches in zip(chunk, found, strict=True):
                 sys.stdout.writelines(_format(qid, matches, format_))
     if skipped:
