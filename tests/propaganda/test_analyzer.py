@@ -174,3 +174,15 @@ def test_taxonomy_from_a_config_file(seed_text: str, tmp_path: Path) -> None:
     labels = {f["label"] for f in report["findings"] if f["analyzer"] == "propaganda"}
     assert labels and labels <= set(S2023_LABELS)
     assert all(f["explanation"] for f in report["findings"])
+
+
+def test_missing_span_classifier_is_a_warning(seed_text: str, tmp_path: Path) -> None:
+    import shutil
+
+    from spinlens.models.runtime import model_dir
+
+    for name in ("model.onnx", "tokenizer.json", "card.json"):
+        shutil.copy(model_dir("propaganda") / name, tmp_path / name)
+    result = PropagandaAnalyzer(model_dir=str(tmp_path)).analyze(Document.from_text(seed_text), {})
+    assert result.warnings and "span classifier" in result.warnings[0]
+    assert any(s.attrs["source"] == "model" for s in result.spans)

@@ -168,3 +168,21 @@ def test_paragraph_numbers_match_the_semeval2023_label_file(tmp_path: Path) -> N
 def test_group_without_command_shows_help() -> None:
     run = run_cli("propaganda")
     assert "predict" in run.stdout and run.exit_code in (0, 2)
+
+
+def test_predict_warns_when_only_the_lexicon_runs(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spinlens.analyzers.propaganda.model import Bundle
+    from spinlens.cli import propaganda as cli
+
+    monkeypatch.setattr(cli, "load_bundle", lambda: Bundle(None, None, None, {}))
+    run = run_cli("propaganda", "predict", str(folder))
+    assert run.exit_code == 0 and "only the lexicon" in run.stderr
+    assert "US regime" in {
+        (folder / "article7.txt").read_text(encoding="utf-8")[int(s) : int(e)]
+        for a, _, s, e in (ln.split("\t") for ln in run.stdout.splitlines())
+        if a == "7"
+    }
+    run = run_cli("propaganda", "predict", str(folder), "--no-lexicon")
+    assert run.exit_code == 7 and "not installed" in run.stderr

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import typer
 from rich.progress import Progress
 
+from spinlens.analyzers.propaganda import NO_SPAN_CLASSIFIER
 from spinlens.analyzers.propaganda.detect import detect
 from spinlens.analyzers.propaganda.model import load_bundle
 from spinlens.analyzers.propaganda.paragraphs import paragraph_labels
@@ -98,8 +99,12 @@ def predict(
         raise InputError(f"no article<ID>.txt files in {folder}")
     max_bytes = State.settings().limits.max_bytes
     bundle = load_bundle()
-    if fmt is Format.ptc and bundle.tagger is None and not lexicon:
-        raise MissingDependencyError("the propaganda model is not installed")
+    if fmt is Format.ptc and bundle.tagger is None:
+        if not lexicon:
+            raise MissingDependencyError("the propaganda model is not installed")
+        _note("spinlens: warning: the propaganda model is not installed: only the lexicon runs")
+    if fmt is Format.ptc and bundle.tagger is not None and bundle.span_classifier is None:
+        _note(f"spinlens: warning: {NO_SPAN_CLASSIFIER}")
     if fmt is Format.paragraphs and bundle.paragraph_classifier is None:
         raise MissingDependencyError("the SemEval-2023 paragraph model is not installed")
     out = sys.stdout

@@ -19,6 +19,11 @@ from spinlens.analyzers.propaganda.taxonomy import TAXONOMIES, Taxonomy, explain
 from spinlens.document import Document, Span
 from spinlens.errors import ConfigError, MissingDependencyError
 
+NO_SPAN_CLASSIFIER = (
+    "the propaganda span classifier is not installed: techniques come from the tagger's "
+    "heads, which label spans much less accurately"
+)
+
 
 @register
 class PropagandaAnalyzer(BaseAnalyzer):
@@ -83,6 +88,8 @@ class PropagandaAnalyzer(BaseAnalyzer):
         warnings: tuple[str, ...] = ()
         if self.bundle.tagger is None:
             warnings = ("propaganda model not installed: only the lexicon ran",)
+        elif self.bundle.span_classifier is None:
+            warnings = (NO_SPAN_CLASSIFIER,)
         found = detect(self.bundle, doc.text, self.threshold, use_lexicon=self.lexicon)
         spans = [s for d in found if (s := self._span(doc, d)) is not None]
         words = max(1, len(doc.text.split()))
