@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -89,6 +90,41 @@ def test_schema_health_and_openapi(client: TestClient) -> None:
     for path in ("/api/v1/analyze", "/api/v1/trace", "/api/v1/factcheck/match", "/healthz"):
         assert path in paths
     assert client.get("/docs").status_code == 200
+
+
+def test_api_docs_work_offline_and_cover_every_operation(client: TestClient) -> None:
+    """FastAPI's own /docs loads Swagger UI from a CDN; ours must render with no network."""
+    response = client.get("/docs")
+    assert response.status_code == 200
+    html = response.text
+    assert not re.findall(r'(?:src|href)="(?:https?:)?//', html), "no external resources"
+    assert "<script" not in html and "script-src" not in response.headers["content-security-policy"]
+    spec = client.get("/openapi.json").json()
+    for path, item in spec["paths"].items():
+        for method in item:
+            assert f"{method.upper()} {path}" in html.replace("&#123;", "{").replace("&#125;", "}")
+    for name in ("AnalyzeIn", "MatchIn", "TraceIn", "ErrorOut"):
+        assert f'id="schema-{name}"' in html
+    assert "maxLength 2000000" in html, "field constraints are shown"
+    assert client.get("/redoc").status_code == 404, "no CDN-backed page is left"
+
+
+def test_openapi_declares_the_bearer_scheme_on_the_api() -> None:
+    with TestClient(make_app(token="s3cret"), base_url=LOCAL) as client:
+        spec = client.get("/openapi.json").json()
+        assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+        assert spec["paths"]["/api/v1/analyze"]["post"]["security"] == [{"HTTPBearer": []}]
+        assert "security" not in spec["paths"]["/healthz"]["get"]
+        assert "requires <code>Authorization: Bearer" in client.get("/docs").text
+        body = {"text": QUOTED}
+        lower = {"Authorization": "bearer s3cret"}
+        assert client.post("/api/v1/analyze", json=body, headers=lower).status_code == 200
+        basic = {"Authorization": "Basic s3cret"}
+        assert client.post("/api/v1/analyze", json=body, headers=basic).status_code == 401
+    with TestClient(make_app(), base_url=LOCAL) as client:
+        spec = client.get("/openapi.json").json()
+        assert "securitySchemes" not in spec.get("components", {}), "no token, no scheme"
+        assert "security" not in spec["paths"]["/api/v1/analyze"]["post"]
 
 
 def test_oversized_bodies_are_refused_declared_or_streamed() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,6 +17,7 @@ from spinlens.config import Settings
 from spinlens.errors import SpinlensError
 from spinlens.pipeline import Pipeline
 from spinlens.serve.api import api, health
+from spinlens.serve.apidocs import apidocs
 from spinlens.serve.config import ServeConfig
 from spinlens.serve.extras_api import extras
 from spinlens.serve.limits import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -77,16 +79,40 @@ def create_app(
         yield
         service.runner.shutdown()
 
-    app = FastAPI(title="spinlens", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="spinlens",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # FastAPI's Swagger UI and ReDoc load scripts from a CDN: not offline
+        redoc_url=None,
+    )
     app.state.service = service
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     # Added last, so it runs first: a rebinding page's Host is refused before any work.
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=config.allowed_hosts)
-    for router in (page, health, api, extras):
+    for router in (page, apidocs, health, api, extras):
         app.include_router(router)
+    if not config.token:
+        _without_auth_in_openapi(app)
     _add_error_handlers(app, config)
     return app
+
+
+def _without_auth_in_openapi(app: FastAPI) -> None:
+    """A server without a token documents no bearer scheme: its /openapi.json says what it does."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        spec = build()
+        spec.get("components", {}).pop("securitySchemes", None)
+        for item in spec.get("paths", {}).values():
+            for operation in item.values():
+                operation.pop("security", None)
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _add_error_handlers(app: FastAPI, config: ServeConfig) -> None:

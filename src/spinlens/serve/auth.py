@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hmac
 
-from fastapi import Request
+from fastapi import Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from spinlens.errors import SpinlensError
 
@@ -34,8 +35,19 @@ def bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" else None
 
 
-def require_token(request: Request) -> None:
+# Declares the scheme in /openapi.json (clients and fuzzers see it); the check is ours.
+BEARER = HTTPBearer(
+    auto_error=False,
+    description="Needed when the server was started with --token (or SPINLENS_TOKEN).",
+)
+
+
+def require_token(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Security(BEARER),
+) -> None:
     """FastAPI dependency for the API routes."""
     expected = request.app.state.service.config.token
-    if not token_ok(expected, bearer(request)):
+    given = credentials.credentials if credentials is not None else None
+    if not token_ok(expected, given):
         raise AuthError("missing or wrong bearer token (send 'Authorization: Bearer <token>')")

@@ -29,7 +29,7 @@ page = APIRouter(include_in_schema=False)
 
 
 @lru_cache(maxsize=1)
-def _environment() -> Environment:
+def templates() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
 
 
@@ -37,7 +37,7 @@ def _environment() -> Environment:
 async def form(request: Request) -> HTMLResponse:
     service: Service = request.app.state.service
     html = (
-        _environment()
+        templates()
         .get_template("page.html")
         .render(
             analyzers=service.loaded,
@@ -74,9 +74,7 @@ def error_page(
     status: int, code: str, message: str, headers: dict[str, str] | None = None
 ) -> HTMLResponse:
     """The form's errors as a page a reader can act on (escaped), not raw JSON."""
-    html = (
-        _environment().get_template("error.html").render(status=status, code=code, message=message)
-    )
+    html = templates().get_template("error.html").render(status=status, code=code, message=message)
     return HTMLResponse(
         html, status_code=status, headers={**(headers or {}), "Content-Security-Policy": PAGE_CSP}
     )
