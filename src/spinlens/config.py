@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from spinlens.errors import ConfigError
 
@@ -31,6 +31,12 @@ class Paths(BaseModel):
     sources_db: Path = Field(
         default_factory=lambda: data_dir() / "sources.sqlite", description="source ratings"
     )
+
+    @field_validator("index", "factcheck_db", "sources_db", mode="after")
+    @classmethod
+    def _home(cls, value: Path) -> Path:
+        """``~`` in a config file or ``--set`` means the home folder, as in a shell."""
+        return value.expanduser()
 
 
 class Limits(BaseModel):

@@ -1,7 +1,11 @@
 """The report: one versioned pydantic model; ``spinlens schema`` publishes its JSON Schema.
 
 Reports are plain data: every renderer formats the same model, so a stored report can be
-re-rendered later. Bump ``SCHEMA_VERSION`` on any incompatible change.
+re-rendered later. Bump ``SCHEMA_VERSION`` on any change a validator of the previous schema
+would reject (every model forbids unknown fields).
+
+History: 1.0 first release; 1.1 adds ``Reason.ratings`` (the list ratings a reason about the
+publishing site rests on).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class _Model(BaseModel):
@@ -100,7 +104,7 @@ class Tool(_Model):
 class Report(_Model):
     """Everything spinlens says about one document."""
 
-    schema_version: Literal["1.0"] = "1.0"
+    schema_version: Literal["1.1"] = "1.1"
     tool: Tool
     created: str
     document: DocumentInfo
