@@ -74,3 +74,11 @@ def test_snap_contains_the_run_and_ends_at_word_edges(text: str, data: st.DataOb
     for i in (a, b):
         if 0 < i < len(text):
             assert not (text[i - 1].isalnum() and text[i].isalnum())
+
+
+def test_snap_leaves_runs_in_text_without_spaces_alone() -> None:
+    text = "日本語" * 40 + " ok"
+    assert snap_to_words(text, 60, 63) == (60, 63)
+    b64 = "QUJD" * 30
+    assert snap_to_words(b64, 50, 60) == (50, 60)
+    assert snap_to_words("a traitorous b", 5, 9) == (2, 12)

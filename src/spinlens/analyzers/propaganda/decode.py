@@ -23,14 +23,20 @@ def _joined(text: str, i: int) -> bool:
     return False
 
 
+MAX_WIDEN = 40  # characters: text without spaces (CJK, base64) is not one long word
+
+
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen ``[start, end)`` to whole words: the tagger works on word pieces, so a run can
-    begin or end inside a word ("tor|turing")."""
-    while _joined(text, start):
-        start -= 1
-    while _joined(text, end):
-        end += 1
-    return start, end
+    begin or end inside a word ("tor|turing"). An edge whose word goes on for more than
+    ``MAX_WIDEN`` characters stays where it is."""
+    a = start
+    while _joined(text, a) and start - a < MAX_WIDEN:
+        a -= 1
+    b = end
+    while _joined(text, b) and b - end < MAX_WIDEN:
+        b += 1
+    return (start if _joined(text, a) else a), (end if _joined(text, b) else b)
 
 
 def spans_from_probs(
