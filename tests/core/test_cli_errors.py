@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,20 @@ def test_help_documents_exit_codes(flag: str) -> None:
     run = run_cli(flag)
     assert run.exit_code == 0
     assert "Exit codes" in run.stdout
+
+
+def test_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    """`spinlens claims rank f | head -1`: exit 0 and nothing on stderr, as with cat."""
+    rows = tmp_path / "rows.tsv"
+    rows.write_text(
+        "".join(f"{i}\tThe economy grew by {i} percent last year.\n" for i in range(20_000)),
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "spinlens", "claims", "rank", str(rows), "--fast"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith(b"0\t")
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, stderr
+    assert "error" not in stderr and "Traceback" not in stderr

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
@@ -39,18 +37,6 @@ class ImportFormat(StrEnum):
 class MatchFormat(StrEnum):
     trec = "trec"
     json = "json"
-
-
-@contextmanager
-def _quiet_broken_pipe() -> Iterator[None]:
-    """``spinlens claims rank f | head``: a reader that stops early ends the run quietly."""
-    try:
-        yield
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # Python would report the pipe again when it flushes stdout at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise typer.Exit(0) from None
 
 
 def _progress(items: Sequence[T], label: str) -> Iterable[T]:
@@ -98,10 +84,9 @@ def rank(
     sentences = read_sentences(file, skipped)
     _report_skipped(skipped)
     model = shipped_model(FAST_MODEL if fast else MODEL)
-    with _quiet_broken_pipe():
-        for chunk in _progress(_chunks(sentences), "scoring"):
-            scores = model.predict([s.text[:MAX_SENTENCE_CHARS] for s in chunk])
-            sys.stdout.writelines(f"{s.id}\t{p:.6f}\n" for s, p in zip(chunk, scores, strict=True))
+    for chunk in _progress(_chunks(sentences), "scoring"):
+        scores = model.predict([s.text[:MAX_SENTENCE_CHARS] for s in chunk])
+        sys.stdout.writelines(f"{s.id}\t{p:.6f}\n" for s, p in zip(chunk, scores, strict=True))
     if skipped:
         raise typer.Exit(PARTIAL_FAILURE_EXIT)
 
@@ -265,7 +250,7 @@ def match(
     skipped: list[str] = []
     queries = parse_queries(read_text_file(file), str(file), skipped)
     _report_skipped(skipped)
-    with FactCheckStore(_db(db), create=False) as store, _quiet_broken_pipe():
+    with FactCheckStore(_db(db), create=False) as store:
         matcher = Matcher(store)
         for chunk in _progress(_chunks(queries, 64), "matching"):
             found = matcher.match([t for _, t in chunk], top=top, threshold=min_score)
