@@ -80,11 +80,26 @@ def test_spark_reads_csv_and_folders_and_writes_parquet(spark: Any, tmp_path: Pa
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "story.txt").write_text(ARTICLES[0], encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")  # Spark's binaryFile drops these silently
+    (folder / "noise.txt").write_bytes(b"\x00\x01binary\x00" * 10)
     local_out = tmp_path / "local.jsonl"
-    run_local(_job([table, folder], local_out))
+    local = run_local(_job([table, folder], local_out))
     out = tmp_path / "parquet"
     summary = run_spark(_job([table, folder], out), spark=spark, out_format="parquet")
-    assert summary.written == 2
+    assert (summary.written, summary.bad) == (local.written, local.bad) == (2, 2)
+
+    def bad(path: Path) -> list[tuple[str, str]]:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return sorted((json.loads(x)["id"], json.loads(x)["code"]) for x in lines)
+
+    assert (
+        bad(Path(f"{out}.err"))
+        == bad(Path(f"{local_out}.err"))
+        == [
+            ("empty", "E101"),
+            ("noise", "E102"),
+        ]
+    )
     rows = spark.read.parquet(str(out)).collect()
     assert sorted(r["id"] for r in rows) == ["c1", "story"]
     assert _comparable([json.loads(r["report"]) for r in rows]) == _comparable(local_out)

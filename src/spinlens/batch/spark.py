@@ -31,7 +31,13 @@ from spinlens.batch.tasks import (
     task_from_line,
 )
 from spinlens.batch.work import Plan, preflight, process
-from spinlens.errors import ConfigError, InputError, MissingDependencyError, require
+from spinlens.errors import (
+    ConfigError,
+    EmptyInputError,
+    InputError,
+    MissingDependencyError,
+    require,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,7 +88,7 @@ def spark_session(master: str, app_name: str = "spinlens") -> SparkSession:
 
 def _input_files(sources: tuple[str, ...]) -> dict[str, list[str]]:
     """Input paths grouped by how Spark reads them; directories are walked here."""
-    groups: dict[str, list[str]] = {"jsonl": [], "csv": [], "tsv": [], "file": []}
+    groups: dict[str, list[str]] = {"jsonl": [], "csv": [], "tsv": [], "file": [], "empty": []}
     for source in sources:
         path = Path(source)
         if source == "-":
@@ -97,6 +103,8 @@ def _input_files(sources: tuple[str, ...]) -> dict[str, list[str]]:
                 groups[suffix.lstrip(".")].append(str(file.resolve()))
             elif suffix in JSON_SUFFIXES:
                 raise InputError(f"{file}: the Spark engine reads JSONL, not JSON arrays")
+            elif file.stat().st_size == 0:  # binaryFile skips these silently; report them
+                groups["empty"].append(str(file.resolve()))
             else:
                 groups["file"].append(str(file.resolve()))
     return groups
@@ -151,6 +159,9 @@ def read_raw(spark: SparkSession, sources: tuple[str, ...]) -> DataFrame:
                 F.col("content"),
             )
         )
+    if groups["empty"]:
+        rows = [(f"file:{path}", "empty", None, None) for path in groups["empty"]]
+        frames.append(spark.createDataFrame(rows, RAW_SCHEMA))
     if not frames:
         raise InputError("no input files found")
     raw = frames[0]
@@ -168,6 +179,11 @@ def to_tasks(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for origin, kind, line, content in batch.itertuples(index=False):
             if kind == "file":
                 rows.append(_task_row(file_key(origin), origin, kind, None, content))
+                continue
+            if kind == "empty":  # as the local engine reports an empty article file
+                row = _task_row(file_key(origin), origin, kind, None, None)
+                error = EmptyInputError(f"{origin}: input is empty")
+                rows.append({**row, "code": error.code, "error": str(error)})
                 continue
             item = task_from_line(line, origin)
             if isinstance(item, BadRecord):
