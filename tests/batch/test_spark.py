@@ -64,6 +64,8 @@ def test_spark_output_equals_the_local_engine_and_resumes(
     assert _comparable(spark_out) == _comparable(local_out)
     errors = Path(f"{spark_out}.err").read_text(encoding="utf-8").splitlines()
     assert sorted(json.loads(line)["code"] for line in errors) == ["E105", "E105"]
+    malformed = [json.loads(line)["error"] for line in errors if "malformed" in line]
+    assert "the line begins '{not json'" in malformed[0], "no line numbers in Spark: an excerpt"
     again = run_spark(_job([corpus], spark_out), spark=spark)
     assert (again.written, again.already_done) == (0, 6)
     assert len(list(read_reports(spark_out))) == 6

@@ -187,8 +187,10 @@ def to_tasks(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
                 continue
             item = task_from_line(line, origin)
             if isinstance(item, BadRecord):
+                # Spark gives no line numbers; the line's start lets a reader find it.
+                message = f"{item.error} (the line begins {line[:80]!r})"
                 row = _task_row(item.key, origin, kind, line, None)
-                rows.append({**row, "code": item.error.code, "error": str(item.error)})
+                rows.append({**row, "code": item.error.code, "error": message})
             else:
                 rows.append(_task_row(item.key, origin, kind, line, None))
         yield pd.DataFrame(rows, columns=TASK_COLUMNS)
