@@ -126,3 +126,20 @@ def test_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 0, stderr
     assert "error" not in stderr and "Traceback" not in stderr
+
+
+def test_help_paragraphs_wrap_to_the_terminal() -> None:
+    """A docstring's source line breaks do not become breaks in the middle of a sentence:
+    in every paragraph of a command's description only the last line may be short."""
+    run = run_cli("batch", "--help")
+    assert run.exit_code == 0
+    description = run.stdout.split("Usage:", 1)[1].split("\u256d", 1)[0]  # up to the first box
+    paragraphs: list[list[str]] = [[]]
+    for line in description.splitlines()[1:]:  # after the usage line
+        if line.strip():
+            paragraphs[-1].append(line.strip())
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    assert len([p for p in paragraphs if p]) >= 2
+    for lines in paragraphs:
+        assert all(len(line) > 40 for line in lines[:-1]), lines

@@ -6,6 +6,7 @@ module knows none of them.
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 from collections.abc import Callable
@@ -130,7 +131,22 @@ def command(
     """``app.command`` (or ``parent.command`` for a sub-app) with error handling applied."""
 
     def decorate(func: Callable[P, R]) -> Callable[P, R]:
+        if "help" not in kwargs and func.__doc__:
+            kwargs["help"] = reflow(func.__doc__)
         (parent or app).command(*args, **kwargs)(handle_errors(func))
         return func
 
     return decorate
+
+
+def reflow(doc: str) -> str:
+    """Docstring paragraphs as single lines, so the terminal wraps them and no sentence breaks
+    where the source line did (rich mode keeps every newline). Lists and indented blocks keep
+    their lines."""
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(
+        p
+        if any(line.startswith(("-", "*", " ", "\b")) for line in p.splitlines())
+        else " ".join(line.strip() for line in p.splitlines())
+        for p in paragraphs
+    )
