@@ -144,3 +144,17 @@ def test_inputs_without_any_article_are_an_input_error(tmp_path: Path) -> None:
 def test_batch_help_shows_examples() -> None:
     text = run_cli("batch", "--help").stdout
     assert "Examples" in text and "spinlens batch corpus.jsonl --out reports.jsonl" in text
+
+
+def test_without_a_terminal_progress_is_a_line_now_and_then(corpus: Path, tmp_path: Path) -> None:
+    from spinlens.cli.batch import LineProgress
+
+    log = io.StringIO()
+    run_local(_job([corpus], tmp_path / "out.jsonl"), LineProgress(every=0, stream=log))
+    lines = log.getvalue().splitlines()
+    assert len(lines) == 8, "one line per item when every=0"
+    assert lines[-1].startswith("spinlens batch: 8/8 (100%), ")
+    assert "articles/s" in lines[0] and "elapsed 0:00:0" in lines[0] and "ETA" in lines[0]
+    quiet = io.StringIO()
+    run_local(_job([corpus], tmp_path / "again.jsonl"), LineProgress(every=3600, stream=quiet))
+    assert quiet.getvalue() == "", "nothing before the interval has passed"

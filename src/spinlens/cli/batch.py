@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import typer
 from rich.console import Console
@@ -84,6 +85,45 @@ class BarProgress(Progress):
         self.bar.advance(self.task_id, n)
 
 
+class LineProgress(Progress):
+    """Progress without a terminal (nohup, a log file, CI): one line every ``every`` seconds."""
+
+    def __init__(self, every: float = 30.0, stream: TextIO | None = None) -> None:
+        self.every = every
+        self.stream = stream or sys.stderr
+        self.total: int | None = None
+        self.done = 0
+        self.began = self.last = time.monotonic()
+
+    def start(self, total: int | None) -> None:
+        self.total = total
+        self.began = self.last = time.monotonic()
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self.last >= self.every:
+            self.last = now
+            self.stream.write(self.line(now) + "\n")
+            self.stream.flush()
+
+    def line(self, now: float) -> str:
+        elapsed = now - self.began
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        parts = [f"{self.done:,}"]
+        if self.total:
+            parts = [f"{self.done:,}/{self.total:,} ({100 * self.done / self.total:.0f}%)"]
+        parts += [f"{rate:.1f} articles/s", f"elapsed {_clock(elapsed)}"]
+        if self.total and rate > 0:
+            parts.append(f"ETA {_clock(max(self.total - self.done, 0) / rate)}")
+        return "spinlens batch: " + ", ".join(parts)
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+
+
 @command("batch", epilog=EXAMPLES)
 def batch(
     inputs: list[str] = typer.Argument(
@@ -105,7 +145,9 @@ def batch(
     only: list[str] = typer.Option([], "--only", help="Run only these analyzers (repeatable)."),
     skip: list[str] = typer.Option([], "--skip", help="Do not run these analyzers (repeatable)."),
     progress: bool = typer.Option(
-        True, "--progress/--no-progress", help="Show a progress bar on stderr."
+        True,
+        "--progress/--no-progress",
+        help="Progress on stderr: a bar with rate and ETA on a terminal, else a line every 30 s.",
     ),
 ) -> None:
     """Analyse many articles; rerun with the same OUT to resume where a run stopped.
@@ -125,8 +167,10 @@ def batch(
         max_bytes=settings.limits.max_bytes,
     )
     with _sigterm_as_interrupt():
-        if engine == "local":
-            reporter = BarProgress(progress and sys.stderr.isatty())
+        if engine == "local" and progress and not sys.stderr.isatty():
+            summary = run_local(job, LineProgress())
+        elif engine == "local":
+            reporter = BarProgress(progress)
             with reporter.bar:
                 summary = run_local(job, reporter)
         else:
