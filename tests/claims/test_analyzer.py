@@ -13,6 +13,7 @@ from spinlens.document import Document
 from spinlens.errors import ConfigError
 from spinlens.factcheck.importers import read_claimreview
 from spinlens.factcheck.store import FactCheckStore
+from spinlens.models.runtime import load_card
 
 FACTCHECKS = Path(__file__).parents[1] / "factcheck" / "data" / "claimreview.jsonld"
 
@@ -100,7 +101,7 @@ def test_matches_from_the_configured_database(seed_text: str, tmp_path: Path) ->
 
 def test_fast_model_scores_without_the_encoder(seed_text: str) -> None:
     doc, result = _run(seed_text, model="checkworthy-fast")
-    assert result.model == "checkworthy-fast-v1.0"
+    assert result.model == f"checkworthy-fast@{load_card('checkworthy-fast')['version']}"
     claimed = [doc.text[s.start : s.end] for s in result.spans]
     assert any(SEED_CLAIMS["resolution"] in sentence for sentence in claimed)
     with pytest.raises(ConfigError, match="unknown model"):

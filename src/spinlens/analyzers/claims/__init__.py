@@ -24,6 +24,7 @@ from spinlens.analyzers.claims.model import (
     MODELS,
     FinetunedCheckworthy,
     SentenceScorer,
+    card,
     shipped_model,
 )
 from spinlens.config import Settings
@@ -136,7 +137,7 @@ class ClaimsAnalyzer(BaseAnalyzer):
                 "factcheck_db": bool(self.matcher),
             },
             warnings=(self.db_problem,) if self.db_problem else (),
-            model=f"{self.model_name}-v{self.version}",
+            model=f"{self.model_name}@{card(self.model_name).get('version', '?')}",
         )
 
     def _matches(self, texts: list[str]) -> list[list[Match]]:
