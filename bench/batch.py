@@ -137,11 +137,18 @@ class Clock(Progress):
     def advance(self, n: int = 1) -> None:
         self.times.extend([time.perf_counter()] * n)
 
-    def steady_rate(self, skip: int) -> float | None:
-        """Articles/s after the first ``skip`` (workers loading their models) are done."""
-        if len(self.times) <= skip + 1:
+    def steady_rate(self, skip: int, least: int = 20, span: float = 2.0) -> float | None:
+        """Articles/s after the first ``skip`` (workers loading their models) are done.
+
+        None on runs too small to tell (fewer than ``least`` articles or ``span`` seconds
+        after the skipped ones): results arrive in bursts there and the rate is noise.
+        """
+        if len(self.times) < skip + 1 + least:
             return None
-        return (len(self.times) - 1 - skip) / max(self.times[-1] - self.times[skip], 1e-9)
+        seconds = self.times[-1] - self.times[skip]
+        if seconds < span:
+            return None
+        return (len(self.times) - 1 - skip) / seconds
 
 
 def run_engine(engine: str, job: Job, spark: Any, clock: Clock) -> Summary:
