@@ -218,3 +218,17 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "no-referrer"
         assert response.headers["x-frame-options"] == "SAMEORIGIN"
+
+
+def test_an_analysis_over_the_timeout_answers_504(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(workers=1, queue=1, timeout=0.2)
+    service = app.state.service
+    monkeypatch.setattr(service, "analyze", lambda *_: time.sleep(0.8))
+    with TestClient(app, base_url=LOCAL) as client:
+        response = client.post("/api/v1/analyze", json={"text": QUOTED})
+        assert response.status_code == 504
+        assert response.json()["error"] == {
+            "code": "E602",
+            "message": "analysis took longer than 0.2 s",
+        }
+        assert client.get("/healthz").json()["busy"] == 1, "the slot is held until it ends"

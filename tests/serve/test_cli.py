@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.core.cli_runner import run_cli
 
 
@@ -62,3 +64,21 @@ def test_ipv6_hosts_are_bracketed_in_urls() -> None:
     assert url_host("::1") == "[::1]" and url_host("127.0.0.1") == "127.0.0.1"
     with listen("127.0.0.1", 0) as sock:
         assert sock.getsockname()[0] == "127.0.0.1"
+
+
+def test_the_token_may_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With SPINLENS_TOKEN set, listening beyond loopback passes the token check (and then
+    fails here only because the port is taken, which keeps the test from serving)."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        monkeypatch.delenv("SPINLENS_TOKEN", raising=False)
+        refused = run_cli("serve", "--host", "0.0.0.0", "--port", port, "--only", "quotes")
+        assert refused.exit_code == 5 and "give --token" in refused.stderr
+        monkeypatch.setenv("SPINLENS_TOKEN", "from-env")
+        run = run_cli("serve", "--host", "0.0.0.0", "--port", port, "--only", "quotes")
+    assert run.exit_code == 5 and "cannot listen on 0.0.0.0:" in run.stderr
+    assert "--token" not in run.stderr.replace("choose --port", "")
