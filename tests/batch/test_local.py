@@ -123,6 +123,21 @@ def test_command_line_mistakes_fail_at_once_with_one_line(corpus: Path, tmp_path
         ((str(corpus), "--out", str(out), "--out-format", "parquet"), 5, "needs --engine spark"),
         ((str(corpus), "--out", str(out), "--out-format", "csv"), 5, "unknown output format"),
         ((str(corpus), "--out", str(out), "--master", "local[2]"), 5, "needs --engine spark"),
+        ((str(corpus), "--out", str(out), "--errors", str(out)), 5, "must differ from --out"),
+        ((str(corpus), "--out", str(out), "--errors", str(tmp_path)), 6, "is a directory"),
+        (
+            (
+                str(corpus),
+                "--out",
+                str(tmp_path / "sp"),
+                "--engine",
+                "spark",
+                "--errors",
+                str(tmp_path / "sp" / "e.jsonl"),
+            ),
+            5,
+            "inside the Spark output folder",
+        ),
     ]
     for args, code, needle in cases:
         run = run_cli("batch", *args, *QUICK)

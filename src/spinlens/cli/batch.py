@@ -155,7 +155,7 @@ def batch(
     Records already in OUT (by document id) are skipped; bad records are written to the
     side file and skipped, and the exit code is 8 when there were any.
     """
-    _check_options(inputs, out, engine, master, out_format)
+    _check_options(inputs, out, errors or errors_path(out), engine, master, out_format)
     settings = State.settings()
     names = select_analyzers(only or settings.only, [*settings.skip, *skip])
     job = Job(
@@ -189,9 +189,15 @@ def batch(
 
 
 def _check_options(
-    inputs: list[str], out: Path, engine: str, master: str | None, out_format: str
+    inputs: list[str], out: Path, errors: Path, engine: str, master: str | None, out_format: str
 ) -> None:
     """Mistakes in the command line fail at once, before any model loads."""
+    if errors.resolve() == out.resolve():
+        raise ConfigError(f"--errors must differ from --out ({out}): it is rewritten each run")
+    if errors.is_dir():
+        raise OutputError(f"--errors {errors} is a directory; give a file")
+    if engine == "spark" and errors.resolve().is_relative_to(out.resolve()):
+        raise ConfigError(f"--errors must not be inside the Spark output folder {out}")
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine '{engine}' (choose local or spark)")
     if out_format not in OUT_FORMATS:
