@@ -124,6 +124,7 @@ def test_command_line_mistakes_fail_at_once_with_one_line(corpus: Path, tmp_path
         ((str(corpus), "--out", str(out), "--out-format", "csv"), 5, "unknown output format"),
         ((str(corpus), "--out", str(out), "--master", "local[2]"), 5, "needs --engine spark"),
         ((str(corpus), "--out", str(out), "--errors", str(out)), 5, "must differ from --out"),
+        ((str(corpus), "--out", str(corpus)), 5, "is an input"),
         ((str(corpus), "--out", str(out), "--errors", str(tmp_path)), 6, "is a directory"),
         (
             (
@@ -173,3 +174,11 @@ def test_without_a_terminal_progress_is_a_line_now_and_then(corpus: Path, tmp_pa
     quiet = io.StringIO()
     run_local(_job([corpus], tmp_path / "again.jsonl"), LineProgress(every=3600, stream=quiet))
     assert quiet.getvalue() == "", "nothing before the interval has passed"
+
+
+def test_an_out_file_that_holds_no_report_is_left_alone(corpus: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\nlast line without newline", encoding="utf-8")
+    run = run_cli("batch", str(corpus), "--out", str(notes), *QUICK)
+    assert run.exit_code == 6 and "holds no spinlens report" in run.stderr
+    assert notes.read_text(encoding="utf-8") == "my notes\nlast line without newline"

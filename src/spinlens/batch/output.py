@@ -31,16 +31,24 @@ def done_ids(path: Path) -> IdSet:
     if not path.exists():
         return ids
     good_end = 0
+    lines = reports = 0
     with path.open("rb") as handle:
         for line in handle:
             if not line.endswith(b"\n"):
                 break
+            lines += 1
             try:
                 report = json.loads(line)
                 ids.add(str(report["document"]["id"]))
+                reports += 1
             except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
                 pass
             good_end += len(line)
+    if lines and not reports:  # not ours: appending to it (or cutting its end) would harm it
+        raise OutputError(
+            f"{path} exists and holds no spinlens report; choose another --out "
+            "(a rerun appends to the reports of an earlier run)"
+        )
     if good_end < path.stat().st_size:
         with path.open("r+b") as handle:
             handle.truncate(good_end)

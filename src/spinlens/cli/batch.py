@@ -215,6 +215,8 @@ def _check_options(
     for source in inputs:
         if source != "-" and not Path(source).exists():
             raise InputError(f"{source}: no such file or directory")
+        if source != "-" and Path(source).resolve() in (out.resolve(), errors.resolve()):
+            raise ConfigError(f"{source} is an input; --out and --errors must be other files")
 
 
 @contextmanager
