@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.serve.conftest import LOCAL, form_key, make_app
@@ -90,3 +95,36 @@ def test_a_browser_gets_form_errors_as_an_escaped_page(client: TestClient) -> No
     assert "<script>alert" not in bad.text and "&lt;script&gt;alert(1)" in bad.text
     forged = client.post("/report", data={"text": "x"}, headers=browser)
     assert forged.status_code == 403 and "reload the page" in forged.text
+
+
+def test_uploads_in_legacy_encodings_are_decoded(client: TestClient) -> None:
+    text = "The café owner said « we will reopen in März » to reporters on Monday."
+    response = client.post(
+        "/report",
+        data={"form_key": form_key(client)},
+        files={"file": ("story.txt", text.encode("cp1252"), "text/plain")},
+    )
+    assert response.status_code == 200 and "café owner" in response.text
+
+
+def test_analysis_and_rendering_run_off_the_event_loop(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spinlens.report.render import renderer
+    from spinlens.serve import page
+
+    threads: list[str] = []
+
+    def recording(name: str) -> Callable[[Any], str]:
+        render = renderer(name)
+
+        def run(report: Any) -> str:
+            threads.append(threading.current_thread().name)
+            return render(report)
+
+        return run
+
+    monkeypatch.setattr(page, "renderer", recording)
+    response = client.post("/report", data={"text": 'He said "yes".', "form_key": form_key(client)})
+    assert response.status_code == 200
+    assert threads and threads[0].startswith("spinlens-"), threads

@@ -34,8 +34,11 @@ def json_response(body: str) -> Response:
 async def analyze(body: AnalyzeIn, request: Request) -> Response:
     """Report (the published schema) for text, HTML, or a URL the server fetches."""
     service = service_of(request)
-    report = await service.runner.run(lambda p: service.analyze(body, body.options, p))
-    return json_response(report.model_dump_json())
+    # Serialised on the worker too: a big report's JSON would otherwise hold the event loop.
+    report = await service.runner.run(
+        lambda p: service.analyze(body, body.options, p).model_dump_json()
+    )
+    return json_response(report)
 
 
 @api.get("/schema", response_model=JsonObject, summary="JSON Schema of the report")

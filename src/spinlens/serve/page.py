@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import lru_cache
 from pathlib import Path
 
@@ -66,8 +67,11 @@ async def report(
     if not token_ok(service.config.token, token or bearer(request)):
         raise AuthError("missing or wrong token")
     article = await _article(service, text, url, title, file)
-    result = await service.runner.run(lambda p: service.analyze(article, AnalyzeOptions(), p))
-    return HTMLResponse(renderer("html")(result))
+    # Analysis and rendering both run on a worker: the event loop stays free for others.
+    html = await service.runner.run(
+        lambda p: renderer("html")(service.analyze(article, AnalyzeOptions(), p))
+    )
+    return HTMLResponse(html)
 
 
 def error_page(
@@ -88,7 +92,8 @@ async def _article(
         data = await file.read(limit + 1)
         if len(data) > limit:
             raise InputTooLargeError(f"{file.filename}: larger than the {limit:,}-byte limit")
-        text = decode_bytes(data, name=file.filename, max_bytes=limit)
+        # Encoding detection on megabytes takes a while: not on the event loop.
+        text = await asyncio.to_thread(decode_bytes, data, name=file.filename, max_bytes=limit)
     pasted = text.strip()
     if not pasted and not url.strip():
         raise EmptyInputError("paste an article, upload a file, or give a URL")
