@@ -7,6 +7,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from spinlens.batch import Job, Plan, run_local
 from spinlens.batch.output import done_ids, read_reports
 from spinlens.batch.tasks import BadRecord, Task, bounded_lines, iter_tasks
@@ -182,3 +184,22 @@ def test_an_out_file_that_holds_no_report_is_left_alone(corpus: Path, tmp_path: 
     run = run_cli("batch", str(corpus), "--out", str(notes), *QUICK)
     assert run.exit_code == 6 and "holds no spinlens report" in run.stderr
     assert notes.read_text(encoding="utf-8") == "my notes\nlast line without newline"
+
+
+def test_inputs_spark_cannot_read_fail_before_models_or_spark_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spinlens.batch import spark
+
+    def never(*_: object, **__: object) -> None:
+        raise AssertionError("models were loaded before the inputs were checked")
+
+    monkeypatch.setattr(spark, "preflight", never)
+    monkeypatch.setattr(spark, "spark_session", never)
+    array = tmp_path / "a.json"
+    array.write_text('[{"text": "x"}]', encoding="utf-8")
+    out = str(tmp_path / "sp")
+    cases = [(("-",), "reads files, not stdin"), ((str(array),), "not JSON arrays")]
+    for inputs, needle in cases:
+        run = run_cli("batch", *inputs, "--out", out, "--engine", "spark", *QUICK, input="{}\n")
+        assert run.exit_code == 3 and needle in run.stderr

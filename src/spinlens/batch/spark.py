@@ -121,11 +121,10 @@ def _walk(path: Path) -> list[Path]:
     )
 
 
-def read_raw(spark: SparkSession, sources: tuple[str, ...]) -> DataFrame:
+def read_raw(spark: SparkSession, groups: dict[str, list[str]]) -> DataFrame:
     """One row per JSONL line, CSV row (as a JSON object) or whole file."""
     from pyspark.sql import functions as F
 
-    groups = _input_files(sources)
     frames: list[DataFrame] = []
     empty_content = F.lit(None).cast("binary")
     if groups["jsonl"]:
@@ -266,23 +265,24 @@ def run_spark(
         raise ConfigError(f"unknown output format '{out_format}' (choose jsonl or parquet)")
     if job.out.exists() and not job.out.is_dir():
         raise ConfigError(f"{job.out} is a file; the Spark engine writes a folder of part files")
+    groups = _input_files(job.sources)  # bad inputs fail before models load and Spark starts
     preflight(job.plan, keep=False)
     own = spark is None
     session = spark or spark_session(master)
     try:
-        return _run(session, job, out_format)
+        return _run(session, job, out_format, groups)
     finally:
         if own:
             session.stop()
 
 
-def _run(spark: SparkSession, job: Job, out_format: str) -> Summary:
+def _run(spark: SparkSession, job: Job, out_format: str, groups: dict[str, list[str]]) -> Summary:
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     began = time.perf_counter()
     summary = Summary()
-    tasks = read_raw(spark, job.sources).mapInPandas(to_tasks, TASK_SCHEMA)
+    tasks = read_raw(spark, groups).mapInPandas(to_tasks, TASK_SCHEMA)
     tasks = tasks.persist(StorageLevel.MEMORY_AND_DISK)
     good = tasks.where(F.col("error").isNull())
     fresh_count = good.count()

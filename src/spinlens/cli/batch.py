@@ -182,7 +182,8 @@ def batch(
         sys.stderr.write("spinlens batch: interrupted; rerun the same command to resume\n")
         raise typer.Exit(INTERRUPTED_EXIT)
     if not (summary.written or summary.bad or summary.already_done or summary.duplicates):
-        raise EmptyInputError(f"no articles found in {', '.join(inputs)}")
+        named = ", ".join("<stdin>" if source == "-" else source for source in inputs)
+        raise EmptyInputError(f"no articles found in {named}")
     _print_summary(summary, job)
     if summary.bad:
         raise typer.Exit(PARTIAL_FAILURE_EXIT)
