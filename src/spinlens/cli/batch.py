@@ -131,7 +131,15 @@ def batch(
         help="JSONL, CSV/TSV or JSON files, directories of articles, or '-' for JSONL on stdin.",
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Reports, one JSON per line (appended)."),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Worker processes."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        "-w",
+        min=1,
+        max=64,
+        help="Worker processes, each loading its own models (~0.5 GB) with one inference "
+        "thread; 1 runs here, with every core for inference.",
+    ),
     engine: str = typer.Option("local", "--engine", help="local (process pool) or spark."),
     master: str | None = typer.Option(
         None, "--master", help="Spark master URL (with --engine spark). Default: local[*]."

@@ -103,7 +103,10 @@ def serve(
     only: list[str] = typer.Option([], "--only", help="Load only these analyzers (repeatable)."),
     skip: list[str] = typer.Option([], "--skip", help="Do not load these analyzers (repeatable)."),
 ) -> None:
-    """Serve the page at / and the API at /api/v1 (OpenAPI docs at /docs)."""
+    """Serve the page at / and the API at /api/v1 (OpenAPI docs at /docs).
+
+    Logs go to stderr; SPINLENS_LOG_LEVEL=info adds an access log line per request.
+    """
     require("fastapi", "server")
     require("uvicorn", "server")
     if not is_loopback(host) and not token and not insecure:
