@@ -127,6 +127,11 @@ def test_command_line_mistakes_fail_at_once_with_one_line(corpus: Path, tmp_path
         ((str(corpus), "--out", str(out), "--master", "local[2]"), 5, "needs --engine spark"),
         ((str(corpus), "--out", str(out), "--errors", str(out)), 5, "must differ from --out"),
         ((str(corpus), "--out", str(corpus)), 5, "is an input"),
+        (
+            (str(corpus), "--out", str(tmp_path / "s"), "--engine", "spark", "-w", "2"),
+            5,
+            "local[N]",
+        ),
         ((str(corpus), "--out", str(out), "--errors", str(tmp_path)), 6, "is a directory"),
         (
             (

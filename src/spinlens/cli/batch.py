@@ -164,6 +164,8 @@ def batch(
     side file and skipped, and the exit code is 8 when there were any.
     """
     _check_options(inputs, out, errors or errors_path(out), engine, master, out_format)
+    if engine == "spark" and workers != 1:
+        raise ConfigError("--workers is for the local engine; Spark's is --master 'local[N]'")
     settings = State.settings()
     names = select_analyzers(only or settings.only, [*settings.skip, *skip])
     job = Job(
