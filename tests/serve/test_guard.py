@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import ipaddress
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from spinlens.errors import InputError
+from spinlens.errors import FetchError, InputError
 from spinlens.serve import guard
 from spinlens.serve.guard import BlockedAddressError, check_url, fetch_document
 from tests.serve.conftest import LOCAL, make_app
@@ -170,3 +174,36 @@ def test_a_redirect_to_an_internal_address_is_refused(
     )
     with pytest.raises(BlockedAddressError):
         fetch_document(local_site + "/hop", timeout=5, max_bytes=100_000)
+
+
+def test_https_through_the_pinned_connection_checks_the_certificate_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The connection goes to the checked IP; TLS must still verify the URL's host name."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    names = ["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"]
+    files = ["-keyout", str(key), "-out", str(cert)]
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", *names, *files],
+        check=True,
+        capture_output=True,
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(guard, "is_internal", lambda address: False)  # let loopback through
+    try:
+        doc = fetch_document(f"https://localhost:{port}/story", timeout=5, max_bytes=100_000)
+        assert "we will build homes" in doc.text
+        with pytest.raises(FetchError):  # the certificate names localhost, not the IP
+            fetch_document(f"https://127.0.0.1:{port}/story", timeout=5, max_bytes=100_000)
+    finally:
+        server.shutdown()
