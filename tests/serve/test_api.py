@@ -7,6 +7,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import jsonschema
 import pytest
@@ -232,3 +233,31 @@ def test_an_analysis_over_the_timeout_answers_504(monkeypatch: pytest.MonkeyPatc
             "message": "analysis took longer than 0.2 s",
         }
         assert client.get("/healthz").json()["busy"] == 1, "the slot is held until it ends"
+
+
+def test_worker_threads_share_one_set_of_loaded_models() -> None:
+    """Each worker has its own pipeline (SQLite connections stay on their thread), but the
+    models in it are the ones loaded once for the process."""
+    from spinlens.config import Settings
+    from spinlens.pipeline import Pipeline
+    from spinlens.serve import ServeConfig, create_app
+
+    settings = Settings()
+    app = create_app(
+        settings, ServeConfig(workers=2), Pipeline(["propaganda", "quotes"], settings=settings)
+    )
+    runner = app.state.service.runner
+    both = threading.Barrier(2, timeout=30)
+
+    def ids(pipeline: Any) -> tuple[int, int]:
+        both.wait()  # holds this worker until the other one has a job too
+        (propaganda,) = [a for a in pipeline.analyzers if a.name == "propaganda"]
+        return id(pipeline), id(propaganda.bundle)
+
+    async def run_two() -> list[tuple[int, int]]:
+        return list(await asyncio.gather(runner.run(ids), runner.run(ids)))
+
+    (first_pipeline, first_model), (second_pipeline, second_model) = asyncio.run(run_two())
+    assert first_pipeline != second_pipeline
+    assert first_model == second_model
+    runner.shutdown()

@@ -3,8 +3,8 @@ and a per-request timeout.
 
 Each worker thread builds its state (the loaded pipeline) once, at start-up, on itself:
 analyzers may hold objects that must stay on the thread that made them (SQLite
-connections), so a pipeline is never handed between threads. With one worker every request
-shares one set of loaded models; ``workers=N`` loads them N times.
+connections), so a pipeline is never handed between threads. The models inside the
+pipelines are cached per process, so every worker shares one set of loaded models.
 
 At most ``workers`` jobs run at once and at most ``queue`` more wait; beyond that a job is
 refused at once (the API answers 503 with Retry-After). A slot is freed when the work
