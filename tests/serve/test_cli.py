@@ -7,7 +7,8 @@ import pytest
 from tests.core.cli_runner import run_cli
 
 
-def test_listening_beyond_loopback_needs_a_token() -> None:
+def test_listening_beyond_loopback_needs_a_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SPINLENS_TOKEN", raising=False)  # with one set, a real server would start
     run = run_cli("serve", "--host", "0.0.0.0")
     assert run.exit_code == 5
     assert "--token" in run.stderr and "Traceback" not in run.stderr

@@ -45,6 +45,13 @@ def test_sources_endpoint_reads_the_store(settings: Settings) -> None:
         assert [r["list"] for r in found["ratings"]] == ["test-list"]
         assert client.get("/api/v1/sources/unknown.example").json()["ratings"] == []
         assert client.get("/api/v1/sources/bad%20domain").status_code == 422
+        idn = client.get("/api/v1/sources/b%C3%BCcher.example")  # Unicode hosts are domains too
+        assert idn.status_code == 200 and idn.json()["ratings"] == []
+        chosen = client.get("/api/v1/sources/www.wire.example?list=test-list").json()
+        assert [r["list"] for r in chosen["ratings"]] == ["test-list"]
+        typo = client.get("/api/v1/sources/www.wire.example?list=tset-list")
+        assert typo.status_code == 422
+        assert "no list named 'tset-list'" in typo.json()["error"]["message"]
 
 
 def test_missing_stores_answer_404_with_a_hint() -> None:

@@ -23,7 +23,8 @@ from spinlens.errors import SpinlensError
 EPILOG = (
     "Exit codes: 0 ok · 1 internal error · 2 usage · 3 bad input (empty, binary, undecodable, "
     "too large, malformed record) · 4 URL fetch failed · 5 configuration (unknown analyzer, bad "
-    "config) · 6 output not writable · 7 missing extra/model/data · 8 batch done with bad records."
+    "config) · 6 output not writable · 7 missing extra/model/data · 8 batch done with bad records "
+    "· 130 interrupted (batch: rerun to resume)."
 )
 
 app = typer.Typer(

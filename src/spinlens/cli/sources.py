@@ -100,14 +100,6 @@ def _report_skipped(skipped: Sequence[str]) -> None:
         sys.stderr.write(f"spinlens: skipped {len(skipped) - MAX_REPORTED} more bad rows\n")
 
 
-def _check_lists(store: SourceStore, chosen: Sequence[str]) -> None:
-    known = [info.name for info in store.lists()]
-    unknown = [n for n in chosen if n not in known]
-    if unknown:
-        have = ", ".join(known) or "none"
-        raise InputError(f"no list named {', '.join(map(repr, unknown))} (imported: {have})")
-
-
 @command("lookup", parent=sources_app, epilog=LOOKUP_EXAMPLE)
 def lookup(
     domain: str = typer.Argument(..., help="A domain or URL, e.g. https://www.example.com/x."),
@@ -118,7 +110,7 @@ def lookup(
 ) -> None:
     """Show every list's rating of a domain (the key each matched), and the combined score."""
     store = _store()
-    _check_lists(store, lists)
+    store.check_lists(lists)
     ratings = store.lookup(domain, lists or None)
     score = combine(ratings)
     host = host_of(domain)
@@ -175,7 +167,7 @@ def remove(name: str = typer.Argument(..., help="The list's name.")) -> None:
     """Delete one imported list and its ratings."""
     store = _store()
     if not store.remove_list(name):
-        _check_lists(store, [name])
+        store.check_lists([name])
     typer.echo(f"removed list '{name}'")
 
 

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from pydantic import Field
 
@@ -101,9 +101,16 @@ async def factcheck_match(body: MatchIn, request: Request) -> JsonObject:
 @extras.get("/sources/{domain}", response_model=JsonObject, summary="Ratings of a domain")
 async def source_ratings(
     request: Request,
-    domain: str = PathParam(min_length=1, max_length=253, pattern=r"^[A-Za-z0-9.\-:]+$"),
+    domain: str = PathParam(min_length=1, max_length=253, pattern=r"^[^/\s]+$"),
+    lists: list[str] | None = Query(
+        default=None,
+        alias="list",
+        max_length=32,
+        description="count only these imported lists (repeat: ?list=a&list=b); default all",
+    ),
 ) -> JsonObject:
-    """Every imported list's rating of the domain and their combined score (0..1)."""
+    """Every imported list's rating of the domain (a host, IDN or punycode) and their combined
+    score (0..1)."""
     service = service_of(request)
     store_cls = feature("spinlens.sources", "SourceStore", "source ratings")
     combine = feature("spinlens.sources", "combine", "source ratings")
@@ -114,7 +121,9 @@ async def source_ratings(
         _existing(path, "source ratings store", "import lists with 'spinlens sources import'")
         store = store_cls(path)
         try:
-            ratings = store.lookup(domain)
+            if lists:
+                store.check_lists(lists)
+            ratings = store.lookup(domain, lists)
         finally:
             store.close()
         return {

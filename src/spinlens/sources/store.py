@@ -126,6 +126,14 @@ class SourceStore:
         rows = self._conn.execute("SELECT * FROM lists ORDER BY name").fetchall()
         return [ListInfo(*row) for row in rows]
 
+    def check_lists(self, chosen: Sequence[str]) -> None:
+        """Refuse list names that were never imported: a typo must not silently rate nothing."""
+        known = [info.name for info in self.lists()]
+        unknown = [n for n in chosen if n not in known]
+        if unknown:
+            have = ", ".join(known) or "none"
+            raise InputError(f"no list named {', '.join(map(repr, unknown))} (imported: {have})")
+
     def lookup(self, domain: str, lists: Sequence[str] | None = None) -> list[Rating]:
         """Each chosen list's rating of ``domain``: per list, its most specific matching key.
 
