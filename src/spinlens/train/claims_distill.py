@@ -403,8 +403,9 @@ def write_card(out: Path, cfg: DistillConfig, history: list[dict[str, Any]], arg
         f"lr {cfg.lr}, batch {cfg.batch_size}, "
         f"loss (1 - {cfg.soft_weight}) * BCE(gold) + {cfg.soft_weight} * BCE(teacher), "
         f"checkpoint {card['checkpoint']}.\n"
-        "- Teacher: mean raw logit of two fine-tuned all-MiniLM-L6-v2 classifiers "
-        "(2024 train only, epoch 1; 2024 + 2019 + tweets, epoch 1; see docs/claims.md).\n"
+        f"- Teacher: mean raw logit of {len(card['distillation']['teachers'])} fine-tuned "
+        f"all-MiniLM-L6-v2 classifier(s) ({', '.join(card['distillation']['teachers'])}; runs "
+        "in docs/claims.md), int8 ONNX as shipped.\n"
         f"- Training data: {card['data']['train']}"
         + (f"; plus {card['distillation']['news']}" if cfg.with_news else "")
         + ".\n"
