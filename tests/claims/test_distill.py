@@ -49,3 +49,30 @@ def test_seed_check_needs_every_key_claim_in_the_top_two_thirds() -> None:
     last = np.where(bases, 0.55, 0.9)  # check-worthy but ranked last
     ok, ranks = seed_check(texts, last)
     assert not ok and f"{len(texts)}/{len(texts)}" in ranks[0]
+
+
+def test_training_recipe_freezes_the_low_layers_and_warms_up() -> None:
+    """Fine-tuning and distillation share one optimizer recipe: embeddings and the lowest
+    ``frozen_layers`` stay fixed, the learning rate rises from 0 and decays back to 0."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from spinlens.train.claims_finetune import FinetuneConfig, build_classifier, optimizer_for
+    from spinlens.train.propaganda import encoder_dir
+
+    model = build_classifier(encoder_dir())
+    cfg = FinetuneConfig(frozen_layers=2, epochs=1, batch_size=10, warmup=0.1)
+    optimizer, scheduler = optimizer_for(model, cfg, n_train=1000)  # 100 steps
+    layers = model.encoder.encoder.layer
+    assert not any(p.requires_grad for p in model.encoder.embeddings.parameters())
+    assert not any(p.requires_grad for layer in layers[:2] for p in layer.parameters())
+    assert all(p.requires_grad for layer in layers[2:] for p in layer.parameters())
+    trained = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    assert all(id(p) in trained for p in model.head.parameters())
+    assert not any(id(p) in trained for p in layers[0].parameters())
+    rates = []
+    for _ in range(100):
+        rates.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    assert rates[0] == 0.0 and max(rates) == pytest.approx(cfg.lr)
+    assert rates.index(max(rates)) == 10 and rates[-1] < rates[50]

@@ -54,6 +54,7 @@ from spinlens.train.claims_finetune import (
     build_classifier,
     keep_layers,
     make_tokenizer,
+    optimizer_for,
     pad,
     torch_logits,
 )
@@ -280,32 +281,8 @@ def train(
 
     layers = [int(v) for v in cfg.student_layers.split(",")]
     model = build_student(Path(cfg.init) if cfg.init else teachers[-1], layers)
-    encoder = model.encoder
-    for p in encoder.embeddings.parameters():
-        p.requires_grad = False
-    for layer in encoder.encoder.layer[: cfg.frozen_layers]:
-        for p in layer.parameters():
-            p.requires_grad = False
-    decay: list[Any] = []
-    no_decay: list[Any] = []
-    for name, p in encoder.named_parameters():
-        if p.requires_grad:
-            (no_decay if "bias" in name or "LayerNorm" in name else decay).append(p)
-    optimizer = torch.optim.AdamW(
-        [
-            {"params": decay, "lr": cfg.lr, "weight_decay": cfg.weight_decay},
-            {"params": no_decay, "lr": cfg.lr, "weight_decay": 0.0},
-            {"params": model.head.parameters(), "lr": cfg.head_lr, "weight_decay": 0.0},
-        ]
-    )
+    optimizer, scheduler = optimizer_for(model, cfg, len(x_train))
     steps_per_epoch = math.ceil(len(x_train) / cfg.batch_size)
-    total = steps_per_epoch * cfg.epochs
-    warm = max(1, int(total * cfg.warmup))
-
-    def schedule(step: int) -> float:
-        return step / warm if step < warm else max(0.0, (total - step) / max(1, total - warm))
-
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
     bce = torch.nn.BCEWithLogitsLoss(reduction="none")
     s, t = cfg.soft_weight, cfg.temperature
     z0 = torch_logits(model, x_eval)

@@ -54,6 +54,41 @@ class FinetuneConfig:
     with_tweets: bool = False
 
 
+def optimizer_for(model: Any, cfg: Any, n_train: int) -> tuple[Any, Any]:
+    """AdamW with linear warm-up and decay, embeddings and the lowest ``cfg.frozen_layers``
+    layers fixed, no weight decay on biases and LayerNorm, the head at ``cfg.head_lr``: the
+    recipe every check-worthiness classifier here is trained with (fine-tune and distil)."""
+    import torch
+
+    encoder = model.encoder
+    for p in encoder.embeddings.parameters():
+        p.requires_grad = False
+    for layer in encoder.encoder.layer[: cfg.frozen_layers]:
+        for p in layer.parameters():
+            p.requires_grad = False
+    decay: list[Any] = []
+    no_decay: list[Any] = []
+    for name, p in encoder.named_parameters():
+        if p.requires_grad:
+            (no_decay if "bias" in name or "LayerNorm" in name else decay).append(p)
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": decay, "lr": cfg.lr, "weight_decay": cfg.weight_decay},
+            {"params": no_decay, "lr": cfg.lr, "weight_decay": 0.0},
+            {"params": model.head.parameters(), "lr": cfg.head_lr, "weight_decay": 0.0},
+        ]
+    )
+    steps_per_epoch = math.ceil(n_train / cfg.batch_size)
+    total = steps_per_epoch * cfg.epochs
+    warm = max(1, int(total * cfg.warmup))
+
+    def schedule(step: int) -> float:
+        return step / warm if step < warm else max(0.0, (total - step) / max(1, total - warm))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+    return optimizer, scheduler
+
+
 def build_classifier(path: Path) -> Any:
     """MiniLM + masked mean pooling + linear head; ``forward`` returns one logit per row."""
     import torch
@@ -171,32 +206,8 @@ def train(
     log(f"training sentences: {len(train_set)} ({int(y_train.sum())} check-worthy)")
 
     model = build_classifier(encoder_dir())
-    encoder = model.encoder
-    for p in encoder.embeddings.parameters():
-        p.requires_grad = False
-    for layer in encoder.encoder.layer[: cfg.frozen_layers]:
-        for p in layer.parameters():
-            p.requires_grad = False
-    decay: list[Any] = []
-    no_decay: list[Any] = []
-    for name, p in encoder.named_parameters():
-        if p.requires_grad:
-            (no_decay if "bias" in name or "LayerNorm" in name else decay).append(p)
-    optimizer = torch.optim.AdamW(
-        [
-            {"params": decay, "lr": cfg.lr, "weight_decay": cfg.weight_decay},
-            {"params": no_decay, "lr": cfg.lr, "weight_decay": 0.0},
-            {"params": model.head.parameters(), "lr": cfg.head_lr, "weight_decay": 0.0},
-        ]
-    )
+    optimizer, scheduler = optimizer_for(model, cfg, len(x_train))
     steps_per_epoch = math.ceil(len(x_train) / cfg.batch_size)
-    total = steps_per_epoch * cfg.epochs
-    warm = max(1, int(total * cfg.warmup))
-
-    def schedule(step: int) -> float:
-        return step / warm if step < warm else max(0.0, (total - step) / max(1, total - warm))
-
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     history: list[dict[str, float]] = []
     step, start = 0, time.time()
