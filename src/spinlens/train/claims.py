@@ -81,6 +81,20 @@ def load_ct2020_tweets(data: Path) -> list[Sentence]:
     return out
 
 
+def evaluation_keys(data: Path) -> set[str]:
+    """``text_key`` of every sentence an evaluation scores (2019 held-out transcripts, 2024 dev
+    and dev-test): training data of any kind must leave these out."""
+    return {
+        text_key(s.text)
+        for sents in [
+            *load_ct2019(data, held_out=True).values(),
+            load_ct2024(data, "dev"),
+            load_ct2024(data, "dev-test"),
+        ]
+        for s in sents
+    }
+
+
 def training_set(
     data: Path, with_2019: bool, with_snopes: bool = False, with_tweets: bool = False
 ) -> list[Sentence]:
@@ -90,15 +104,7 @@ def training_set(
     statements that fact-checkers did check, where the debate data has few. ``with_tweets``
     adds the CheckThat! 2020 task 1 tweets (train and dev; none is an evaluation split here).
     """
-    held = {
-        text_key(s.text)
-        for sents in [
-            *load_ct2019(data, held_out=True).values(),
-            load_ct2024(data, "dev"),
-            load_ct2024(data, "dev-test"),
-        ]
-        for s in sents
-    }
+    held = evaluation_keys(data)
     pool = list(load_ct2024(data, "train"))
     if with_2019:
         pool += [s for sents in load_ct2019(data, held_out=False).values() for s in sents]

@@ -47,7 +47,7 @@ from spinlens.eval.claims import (
     text_key,
 )
 from spinlens.train.calibration import fit_calibration
-from spinlens.train.claims import training_set
+from spinlens.train.claims import evaluation_keys, training_set
 from spinlens.train.claims_finetune import (
     FinetuneConfig,
     batches,
@@ -252,16 +252,7 @@ def train(
     has_gold = [1.0] * len(texts)
     soft = teacher_logits(teachers, texts, "train", cache, log)
     if cfg.with_news:
-        held = {
-            text_key(s.text)
-            for sents in [
-                *load_ct2019(data, held_out=True).values(),
-                load_ct2024(data, "dev"),
-                load_ct2024(data, "dev-test"),
-            ]
-            for s in sents
-        }
-        news = news_sentences(data, held | {text_key(t) for t in texts})
+        news = news_sentences(data, evaluation_keys(data) | {text_key(t) for t in texts})
         soft = np.r_[soft, teacher_logits(teachers, news, "news", cache, log)]
         texts += news
         gold += [0.0] * len(news)
