@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import track
 
 from spinlens.cli.app import State, app, command, eval_app, train_app
+from spinlens.cli.output import report_skipped
 from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError, MissingDependencyError
 
 claims_app = typer.Typer(help="Check-worthiness of sentences.", no_args_is_help=True)
@@ -82,7 +83,7 @@ def rank(
 
     skipped: list[str] = []
     sentences = read_sentences(file, skipped)
-    _report_skipped(skipped)
+    report_skipped(skipped)
     model = shipped_model(FAST_MODEL if fast else MODEL)
     for chunk in _progress(_chunks(sentences), "scoring"):
         scores = model.predict([s.text[:MAX_SENTENCE_CHARS] for s in chunk])
@@ -93,14 +94,6 @@ def rank(
 
 def _plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
-def _report_skipped(skipped: Sequence[str], limit: int = 20) -> None:
-    """One stderr line per bad record (the first ``limit``), then how many in all."""
-    for message in skipped[:limit]:
-        sys.stderr.write(f"spinlens: skipped {' '.join(message.split())}\n")
-    if len(skipped) > limit:
-        sys.stderr.write(f"spinlens: skipped {len(skipped) - limit} more bad records\n")
 
 
 IMPORT_EXAMPLE = (
@@ -146,7 +139,7 @@ def import_(
     records = list(IMPORTERS[format_.value](file, skipped))
     if not records and skipped:
         raise InputError(f"{file}: no valid fact-check ({skipped[0]})")
-    _report_skipped(skipped or [])
+    report_skipped(skipped or [])
     with FactCheckStore(path) as store:
         before = store.count()
         written = store.upsert(records)
@@ -249,7 +242,7 @@ def match(
 
     skipped: list[str] = []
     queries = parse_queries(read_text_file(file), str(file), skipped)
-    _report_skipped(skipped)
+    report_skipped(skipped)
     with FactCheckStore(_db(db), create=False) as store:
         matcher = Matcher(store)
         for chunk in _progress(_chunks(queries, 64), "matching"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from spinlens.errors import OutputError
@@ -36,3 +37,12 @@ def write_output(content: str, output: Path | None) -> None:
         os.replace(tmp, output)
     except OSError as exc:
         raise OutputError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def report_skipped(skipped: Sequence[str], noun: str = "records", limit: int = 20) -> None:
+    """One stderr line per bad record (the first ``limit``), then how many more: a long run of
+    bad input must not bury the terminal."""
+    for message in skipped[:limit]:
+        sys.stderr.write(f"spinlens: skipped {' '.join(message.split())}\n")
+    if len(skipped) > limit:
+        sys.stderr.write(f"spinlens: skipped {len(skipped) - limit} more bad {noun}\n")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
-from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from spinlens.cli.app import State, app, command
+from spinlens.cli.output import report_skipped
 from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError
 from spinlens.report.render.text import printable
 from spinlens.sources import SourceStore, combine, read
@@ -34,8 +33,6 @@ class ListFormat(StrEnum):
     mbfc_baly = "mbfc-baly"
     csv = "csv"
 
-
-MAX_REPORTED = 20
 
 IMPORT_EXAMPLE = (
     "Examples: spinlens sources import domain_ratings.csv --format lin2023 · "
@@ -79,7 +76,7 @@ def import_list(
     list_name = name.strip() if name is not None else (file.stem if fmt_name == "csv" else fmt_name)
     skipped: list[str] | None = None if strict else []
     entries = read(file, fmt_name, skipped)
-    _report_skipped(skipped or [])
+    report_skipped(skipped or [], "rows")
     store = _store()
     before = next((i for i in store.lists() if i.name == list_name), None)
     with Console(stderr=True).status(escape(f"importing {file} as '{list_name}'")):
@@ -90,14 +87,6 @@ def import_list(
     typer.echo(f"imported {count} ratings into list '{list_name}' ({store.path}){note}")
     if skipped:
         raise typer.Exit(PARTIAL_FAILURE_EXIT)
-
-
-def _report_skipped(skipped: Sequence[str]) -> None:
-    """One stderr line per bad row (the first ``MAX_REPORTED``), then how many more."""
-    for message in skipped[:MAX_REPORTED]:
-        sys.stderr.write(f"spinlens: skipped {' '.join(message.split())}\n")
-    if len(skipped) > MAX_REPORTED:
-        sys.stderr.write(f"spinlens: skipped {len(skipped) - MAX_REPORTED} more bad rows\n")
 
 
 @command("lookup", parent=sources_app, epilog=LOOKUP_EXAMPLE)
