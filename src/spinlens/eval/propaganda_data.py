@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from spinlens.document.loaders.text import control_ratio
 from spinlens.errors import (
     BinaryInputError,
     DecodeError,
@@ -85,9 +86,7 @@ def read_article(path: Path, max_bytes: int = 5_000_000) -> str:
         raise DecodeError(
             f"{name}: not UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start})"
         ) from None
-    sample = text[:10000]
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
-    if control > 0.05 * len(sample):
+    if control_ratio(text) > 0.05:
         raise BinaryInputError(f"{name}: looks binary (control characters), not text")
     if not text.replace("\ufeff", "").strip():
         raise EmptyInputError(f"{name}: empty article")

@@ -30,7 +30,7 @@ def decode_bytes(data: bytes, *, name: str = "<input>", max_bytes: int = 5_000_0
         if best is None:
             raise DecodeError(f"{name}: cannot detect the text encoding of this input") from None
         text = str(best)
-    if _control_ratio(text) > 0.05:
+    if control_ratio(text) > 0.05:
         raise BinaryInputError(f"{name}: input looks binary (control characters), not text")
     if not text.strip():
         raise EmptyInputError(f"{name}: input is empty")
@@ -44,7 +44,9 @@ def document_from_text(text: str, **metadata: Any) -> Document:
     return Document.from_text(text, **{k: v for k, v in metadata.items() if v is not None})
 
 
-def _control_ratio(text: str) -> float:
+def control_ratio(text: str) -> float:
+    """Share of control characters (other than line and page breaks, tabs) in the first 10,000
+    characters: above 0.05 a decoded input is binary, whatever its bytes decoded to."""
     sample = text[:10000]
     bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
     return bad / max(len(sample), 1)
