@@ -53,6 +53,19 @@ class MalformedRecordError(InputError):
     code = "E105"
 
 
+class SkippedRecord(InputError):
+    """A record of a multi-record input (web archive, feed, sitemap) that is not an article:
+    not HTML, too short, no main text. Readers yield it so callers count skips by ``reason``
+    instead of reporting them as bad input."""
+
+    code = "E107"
+
+    def __init__(self, origin: str, reason: str) -> None:
+        super().__init__(f"{origin}: {reason}")
+        self.origin = origin
+        self.reason = reason
+
+
 class FetchError(SpinlensError):
     code = "E200"
     exit_code = 4
