@@ -82,6 +82,18 @@ class UnknownAnalyzerError(ConfigError):
     code = "E301"
 
 
+class AnalyzerOptionError(ConfigError):
+    """An analyzer option that its ``Options`` model does not declare, or a bad value."""
+
+    code = "E302"
+
+
+class DuplicateAnalyzerError(ConfigError):
+    """Two analyzers (built-in or plug-in) registered under one name."""
+
+    code = "E303"
+
+
 class OutputError(SpinlensError, OSError):
     code = "E400"
     exit_code = 6
