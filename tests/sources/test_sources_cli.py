@@ -250,3 +250,11 @@ def test_reimport_says_what_it_replaced(tmp_path: Path) -> None:
     again = run_cli("sources", "import", str(path), "-f", "csv")
     assert again.exit_code == 0
     assert f"replaced the earlier import (2 ratings from {path.resolve()})" in again.stdout
+
+
+def test_lookup_with_no_list_imported_says_so_instead_of_rating_nothing() -> None:
+    for args in (("rt.com",), ("rt.com", "--json")):
+        run = run_cli("sources", "lookup", *args)
+        assert run.exit_code == 7, run.stdout
+        assert "no source list imported yet" in run.stderr
+        assert "spinlens sources import" in run.stderr and run.stdout == ""

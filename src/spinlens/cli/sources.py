@@ -15,7 +15,7 @@ from rich.text import Text
 
 from spinlens.cli.app import State, app, command
 from spinlens.cli.output import report_skipped
-from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError
+from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError, MissingDependencyError
 from spinlens.report.render.text import printable
 from spinlens.sources import SourceStore, combine, read
 from spinlens.sources.domains import host_of
@@ -98,11 +98,16 @@ def lookup(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """Show every list's rating of a domain (the key each matched), and the combined score."""
+    host = host_of(domain)
     store = _store()
+    if not store.lists():  # "no list rates it" would read as a finding about the domain
+        raise MissingDependencyError(
+            f"no source list imported yet ({store.path}), so nothing can rate {host}; "
+            "import one first: spinlens sources import FILE --format FORMAT (docs/sources.md)"
+        )
     store.check_lists(lists)
     ratings = store.lookup(domain, lists or None)
     score = combine(ratings)
-    host = host_of(domain)
     if as_json:
         payload = {
             "domain": domain,
