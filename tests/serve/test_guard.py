@@ -80,6 +80,9 @@ def local_site() -> Iterator[str]:
         "http://[64:ff9b:1::1]/",  # local-use NAT64
         "http://[2002:7f00:1::]/",  # 6to4 of 127.0.0.1
         "http://[::ffff:a9fe:a9fe]/",  # mapped 169.254.169.254
+        "http://[::ffff:0:7f00:1]/",  # translated (SIIT) 127.0.0.1
+        "http://[::ffff:0:10.0.0.1]/",  # translated, dotted
+        "http://[::ffff:0:a9fe:a9fe]/",  # translated 169.254.169.254
         "http://example.com@127.0.0.1/",
     ],
 )

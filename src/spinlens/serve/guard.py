@@ -2,7 +2,8 @@
 
 Every request, redirects included, is checked through an httpx request hook: the host is
 resolved and refused if any address is private, loopback, link-local, multicast, reserved
-or unspecified, including IPv4 addresses inside IPv6 ones (mapped, compatible, 6to4, NAT64).
+or unspecified, including IPv4 addresses inside IPv6 ones (mapped, translated, compatible,
+6to4, NAT64).
 The connection itself goes through :class:`PinnedBackend`, which resolves and checks again
 and connects to the very address it checked, so a DNS answer that changes between the check
 and the connection (rebinding) cannot reach an internal address either. When an HTTP(S)
@@ -52,15 +53,16 @@ def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]
 NAT64 = ipaddress.ip_network("64:ff9b::/96")  # well-known prefix: the last 32 bits are IPv4
 NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # local-use NAT64 (RFC 8215)
 IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d
+IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # SIIT ::ffff:0:a.b.c.d (RFC 2765)
 
 
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 address carries (mapped, compatible, 6to4, NAT64), if any."""
+    """The IPv4 address an IPv6 address carries (mapped, translated, compatible, 6to4, NAT64)."""
     if address.ipv4_mapped is not None:
         return address.ipv4_mapped
     if address.sixtofour is not None:
         return address.sixtofour
-    if address in NAT64 or address in IPV4_COMPATIBLE:
+    if any(address in net for net in (NAT64, IPV4_COMPATIBLE, IPV4_TRANSLATED)):
         return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return None
 
