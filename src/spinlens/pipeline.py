@@ -25,7 +25,6 @@ from spinlens.report.schema import (
     Report,
     Segment,
     Tool,
-    Verdict,
 )
 
 
@@ -82,17 +81,10 @@ class Pipeline:
             if names is not None
             else select_analyzers(self.settings.only, self.settings.skip)
         )
-        built = {n: create(n, self._options(n)) for n in chosen}
+        built = {n: create(n, self.settings.analyzers.get(n, {}), self.settings) for n in chosen}
         self.analyzers = _order(built)
         self.raise_errors = raise_errors
         self._initialized = False
-
-    def _options(self, name: str) -> dict[str, Any]:
-        options = dict(self.settings.analyzers.get(name, {}))
-        factory = registry()[name]
-        if getattr(factory, "wants_settings", False):
-            options["settings"] = self.settings
-        return options
 
     def initialize(self) -> None:
         if not self._initialized:
@@ -113,7 +105,14 @@ class Pipeline:
                 warnings.extend(f"{analyzer.name}: {w}" for w in result.warnings)
             elif run.status != "ok":
                 warnings.append(f"{analyzer.name} {run.status}: {run.reason}")
-        return build_report(doc, context, runs, warnings, self.settings)
+        return build_report(doc, context, runs, warnings, self.config())
+
+    def config(self) -> dict[str, Any]:
+        """The resolved configuration a report records: settings, with each analyzer's options
+        as its ``Options`` model resolved them (defaults included)."""
+        config = self.settings.model_dump(mode="json")
+        config["analyzers"] = {a.name: a.options.model_dump(mode="json") for a in self.analyzers}
+        return config
 
     def _run_one(
         self, analyzer: Analyzer, doc: Document, context: Mapping[str, Result]
@@ -163,8 +162,10 @@ def build_report(
     context: Mapping[str, Result],
     runs: list[AnalyzerRun],
     warnings: list[str],
-    settings: Settings,
+    config: Mapping[str, Any],
 ) -> Report:
+    """The report of one run. An analyzer that judges the whole article hands its
+    :class:`Verdict` in ``Result.verdict``; the pipeline knows no analyzer by name."""
     findings = [
         Finding(
             analyzer=name,
@@ -181,7 +182,7 @@ def build_report(
     ]
     findings.sort(key=lambda f: (f.start, f.end, f.analyzer, f.label))
     data = {name: dict(result.data) for name, result in context.items() if result.data}
-    verdict_data = data.pop("verdict", None) if "verdict" in context else None
+    verdicts = [result.verdict for result in context.values() if result.verdict is not None]
     return Report(
         tool=Tool(version=__version__),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -189,9 +190,9 @@ def build_report(
         findings=findings,
         analyzers=runs,
         data=data,
-        verdict=Verdict.model_validate(verdict_data) if verdict_data else None,
+        verdict=verdicts[-1] if verdicts else None,
         warnings=warnings,
-        config=settings.model_dump(mode="json"),
+        config=dict(config),
     )
 
 

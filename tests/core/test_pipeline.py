@@ -13,7 +13,11 @@ from spinlens.analyzers.base import BaseAnalyzer, Result, register
 from spinlens.config import load_settings
 from spinlens.document import Document
 from spinlens.document.loaders import document_from_text
-from spinlens.errors import ConfigError, UnknownAnalyzerError
+from spinlens.errors import (
+    AnalyzerOptionError,
+    DuplicateAnalyzerError,
+    UnknownAnalyzerError,
+)
 from spinlens.pipeline import Pipeline, select_analyzers
 
 TEXT = "The senator said the bill would pass, according to aides close to the White House."
@@ -89,16 +93,20 @@ def test_options_come_from_config() -> None:
 
 def test_unknown_option_is_a_config_error() -> None:
     settings = load_settings(overrides=["analyzers.test_upper.colour='red'"])
+    with pytest.raises(
+        AnalyzerOptionError, match=r"analyzers.test_upper: unknown option\(s\) colour"
+    ):
+        Pipeline(["test_upper"], settings=settings)
 
-    class _Strict(BaseAnalyzer):
+
+def test_a_second_analyzer_under_a_taken_name_is_refused() -> None:
+    class _Impostor(BaseAnalyzer):
         name: ClassVar[str] = "test_upper"
 
-        def __init__(self) -> None:
-            super().__init__()
-
-    register(_Strict)
-    with pytest.raises(ConfigError, match="bad options for analyzer 'test_upper'"):
-        Pipeline(["test_upper"], settings=settings)
+    register(_Upper)  # the same class again is harmless
+    with pytest.raises(DuplicateAnalyzerError, match="'test_upper' is registered twice"):
+        register(_Impostor)
+    assert base.registry()["test_upper"] is _Upper
 
 
 def test_span_constructor_rejects_out_of_bounds() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from spinlens.analyzers.base import Result
+from spinlens.analyzers.quotes import QuotesAnalyzer
 from spinlens.analyzers.verdict import VerdictAnalyzer, load_calibration
 from spinlens.document import Document
 from spinlens.report.schema import Verdict
@@ -18,9 +19,16 @@ TEXT = (
 )
 
 
+def judge(doc: Document, context: dict[str, Result]) -> dict[str, Any]:
+    """The verdict as the pipeline gives it: with the quotes analyzer's result in context."""
+    full = {"quotes": QuotesAnalyzer().analyze(doc, {}), **context}
+    verdict = VerdictAnalyzer().analyze(doc, full).verdict
+    assert verdict is not None
+    return verdict.model_dump()
+
+
 def _verdict(context: dict[str, Result]) -> dict[str, Any]:
-    doc = Document.from_text(TEXT, language="en")
-    return dict(VerdictAnalyzer().analyze(doc, context).data)
+    return judge(Document.from_text(TEXT, language="en"), context)
 
 
 def _claim(doc_text: str, sentence: str, rating: str) -> Result:
@@ -84,7 +92,7 @@ def test_two_kinds_of_evidence_reach_unreliable() -> None:
 
 def test_non_english_gets_no_style_reasons() -> None:
     doc = Document.from_text("El ministro dijo el lunes que el paro bajó. " * 10, language="es")
-    data = VerdictAnalyzer().analyze(doc, {}).data
+    data = judge(doc, {})
     assert data["reasons"] == [] and data["label"] == "insufficient evidence"
 
 
@@ -95,7 +103,7 @@ def _technique_weight(text: str) -> float:
         doc.span(text.index(w), text.index(w) + len(w), "Loaded_Language", 0.9)
         for w in ("minister", "unemployment")
     )
-    data = VerdictAnalyzer().analyze(doc, {"propaganda": Result(spans=spans, data={})}).data
+    data = judge(doc, {"propaganda": Result(spans=spans, data={})})
     weights = [r["weight"] for r in data["reasons"] if "loaded language" in r["text"]]
     assert len(weights) == 1, data["reasons"]
     return float(weights[0])
@@ -148,17 +156,13 @@ def test_every_reason_has_evidence_to_show() -> None:
             doc.span(loaded, loaded, "Loaded_Language", 0.9),  # empty: shows nothing
         )
     )
-    data = (
-        VerdictAnalyzer()
-        .analyze(
-            doc,
-            {
-                "claims": _claim(TEXT, sentence, "false"),
-                "sources": _rating_sources(),
-                "propaganda": propaganda,
-            },
-        )
-        .data
+    data = judge(
+        doc,
+        {
+            "claims": _claim(TEXT, sentence, "false"),
+            "sources": _rating_sources(),
+            "propaganda": propaganda,
+        },
     )
     assert len(data["reasons"]) >= 3
     for reason in data["reasons"]:
@@ -176,7 +180,7 @@ def test_reasons_past_the_limit_are_counted_in_the_explanation() -> None:
         doc.span(TEXT.index(w), TEXT.index(w) + len(w), f"Technique_{i}", 0.9)
         for i, w in enumerate(words)
     )
-    data = VerdictAnalyzer().analyze(doc, {"propaganda": Result(spans=spans)}).data
+    data = judge(doc, {"propaganda": Result(spans=spans)})
     limit = load_calibration()[1]["thresholds"]["max_reasons"]
     assert len(spans) > limit and len(data["reasons"]) == limit
     assert "smaller reason(s) not listed" in data["explanation"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from spinlens.analyzers.verdict import VerdictAnalyzer
+from spinlens.analyzers.base import Result
+from spinlens.analyzers.quotes import QuotesAnalyzer
 from spinlens.analyzers.verdict.signals import headline, signals
 from spinlens.document import Document
 from tests.verdict.test_verdict import WIRE
+from tests.verdict.test_verdict_contract import judge
 
 BODY = (
     "The actress said on Monday that she would be open to a reunion of the show, according to "
@@ -13,9 +15,13 @@ BODY = (
 )
 
 
+def _quoted(doc: Document) -> dict[str, Result]:
+    return {"quotes": QuotesAnalyzer().analyze(doc, {})}
+
+
 def _signals(text: str) -> dict[str, list[str]]:
     doc = Document.from_text(text, language="en")
-    return {s.name: [text[e.start : e.end] for e in s.evidence] for s in signals(doc, {})}
+    return {s.name: [text[e.start : e.end] for e in s.evidence] for s in signals(doc, _quoted(doc))}
 
 
 def test_headline_is_a_short_first_line_followed_by_text() -> None:
@@ -41,19 +47,19 @@ def test_headline_shouting_and_exclamation_are_counted_once() -> None:
 def test_shouting_headline_is_a_reason_pointing_into_the_headline() -> None:
     title = "ECB DROPS BOMBSHELL ON SAVERS!"
     doc = Document.from_text(f"{title}\n\n{WIRE}", language="en")
-    result = VerdictAnalyzer().analyze(doc, {})
-    reasons = [r for r in result.data["reasons"] if r["weight"] > 0]
+    result = judge(doc, {})
+    reasons = [r for r in result["reasons"] if r["weight"] > 0]
     in_title = [
         r for r in reasons if r["spans"] and all(s["end"] <= len(title) for s in r["spans"])
     ]
     assert in_title, reasons
-    plain = VerdictAnalyzer().analyze(Document.from_text(WIRE, language="en"), {})
-    assert result.data["score"] > plain.data["score"]
+    plain = judge(Document.from_text(WIRE, language="en"), {})
+    assert result["score"] > plain["score"]
 
 
 def test_wire_story_with_a_plain_headline_stays_reliable() -> None:
     doc = Document.from_text(
         f"ECB leaves rates unchanged, keeps bond buying\n\n{WIRE}", language="en"
     )
-    result = VerdictAnalyzer().analyze(doc, {})
-    assert result.data["label"] == "reliable", result.data
+    result = judge(doc, {})
+    assert result["label"] == "reliable", result

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from spinlens.analyzers.base import BaseAnalyzer
+from spinlens.analyzers.quotes import QuotesAnalyzer
 from spinlens.analyzers.verdict import load_calibration, reasons, style_logit
 from spinlens.analyzers.verdict.model import Array, StyleModel, fit, roc_auc
 from spinlens.analyzers.verdict.signals import signals, word_count
@@ -114,10 +115,14 @@ def featurize(
     hand-set propaganda reasons' total logit per text (``reasons.propaganda``).
     """
     _, weights = load_calibration()
+    quotes = QuotesAnalyzer()
     matrix, evidence = [], []
     for text in progress(texts):
         doc = Document.from_text(text, language="en")
-        context = {"propaganda": propaganda.analyze(doc, {})} if propaganda else {}
+        # The quotes analyzer's spans, as the pipeline gives them to the verdict.
+        context = {"quotes": quotes.analyze(doc, {})}
+        if propaganda is not None:
+            context["propaganda"] = propaganda.analyze(doc, {})
         found = {s.name: s.value for s in signals(doc, context)}
         matrix.append([found[name] for name in MODEL_FEATURES])
         if propaganda is not None:

@@ -17,7 +17,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from spinlens.analyzers.base import BaseAnalyzer, Result, register
+from pydantic import Field, ValidationInfo, field_validator
+
+from spinlens.analyzers.base import AnalyzerOptions, BaseAnalyzer, Result, register
 from spinlens.analyzers.claims.kinds import claim_type, entities
 from spinlens.analyzers.claims.model import (
     MODEL,
@@ -37,9 +39,6 @@ MAX_SENTENCE_CHARS = 2000
 MAX_SENTENCES = 2000
 
 
-OPTIONS = "threshold, match_threshold, match_min_cosine, max_matches, model, cascade_below"
-
-
 def _number(name: str, value: Any, low: float, high: float, integer: bool = False) -> float:
     """A numeric option (a number or its text, as ``--set`` gives) within [low, high]."""
     kind = "a whole number" if integer else "a number"
@@ -52,6 +51,45 @@ def _number(name: str, value: Any, low: float, high: float, integer: bool = Fals
     return number
 
 
+class ClaimsOptions(AnalyzerOptions):
+    threshold: float = Field(0.5, description="check-worthiness probability that makes a claim")
+    match_threshold: float = Field(0.5, description="least reranker probability of a match")
+    max_matches: int = Field(3, description="fact-check matches listed per claim (0: none)")
+    match_min_cosine: float = Field(0.45, description="least embedding cosine of a match")
+    model: str = Field(MODEL, description=f"check-worthiness model: {', '.join(MODELS)}")
+    cascade_below: float = Field(0.0, description="fast model decides below this (0: off)")
+
+    @field_validator("threshold", "match_threshold", mode="before")
+    @classmethod
+    def _probability(cls, value: Any, info: ValidationInfo) -> float:
+        return _number(str(info.field_name), value, 0.0, 1.0)
+
+    @field_validator("match_min_cosine", mode="before")
+    @classmethod
+    def _cosine(cls, value: Any) -> float:
+        return _number("match_min_cosine", value, -1.0, 1.0)
+
+    @field_validator("max_matches", mode="before")
+    @classmethod
+    def _count(cls, value: Any) -> int:
+        return int(_number("max_matches", value, 0, 100, integer=True))
+
+    @field_validator("cascade_below", mode="before")
+    @classmethod
+    def _cascade(cls, value: Any) -> float:
+        number = _number("cascade_below", value, 0.0, 0.5)
+        if number >= 0.5:
+            raise ConfigError("claims: cascade_below must be within [0, 0.5)")
+        return number
+
+    @field_validator("model", mode="before")
+    @classmethod
+    def _model(cls, value: Any) -> str:
+        if value not in MODELS:
+            raise ConfigError(f"claims: unknown model '{value}' (known: {', '.join(MODELS)})")
+        return str(value)
+
+
 @register
 class ClaimsAnalyzer(BaseAnalyzer):
     """Check-worthy sentences, typed, with entities and prior fact-checks."""
@@ -60,35 +98,20 @@ class ClaimsAnalyzer(BaseAnalyzer):
     version: ClassVar[str] = "1.0"
     description: ClassVar[str] = "check-worthy claims, typed, matched to existing fact-checks"
     languages: ClassVar[frozenset[str] | None] = frozenset({"en"})
-    wants_settings: ClassVar[bool] = True
+    labels: ClassVar[frozenset[str]] = frozenset({"claim"})
+    assigns: ClassVar[tuple[str, ...]] = ("sentences", "matched_false", "threshold", "factcheck_db")
+    Options: ClassVar[type[AnalyzerOptions]] = ClaimsOptions
+    options: ClaimsOptions
 
-    def __init__(
-        self,
-        threshold: float = 0.5,
-        match_threshold: float = 0.5,
-        max_matches: int = 3,
-        match_min_cosine: float = 0.45,
-        model: str = MODEL,
-        cascade_below: float = 0.0,
-        settings: Settings | None = None,
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        if options:
-            raise ConfigError(
-                f"claims: unknown option(s) {', '.join(sorted(options))} (known: {OPTIONS})"
-            )
-        if model not in MODELS:
-            raise ConfigError(f"claims: unknown model '{model}' (known: {', '.join(MODELS)})")
-        self.model_name = model
-        self.threshold = _number("threshold", threshold, 0.0, 1.0)
-        self.match_threshold = _number("match_threshold", match_threshold, 0.0, 1.0)
-        self.match_min_cosine = _number("match_min_cosine", match_min_cosine, -1.0, 1.0)
-        self.cascade_below = _number("cascade_below", cascade_below, 0.0, 0.5)
-        if self.cascade_below >= 0.5:
-            raise ConfigError("claims: cascade_below must be within [0, 0.5)")
-        self.max_matches = int(_number("max_matches", max_matches, 0, 100, integer=True))
-        self.db: Path | None = settings.paths.factcheck_db.expanduser() if settings else None
+    def __init__(self, settings: Settings | None = None, **options: Any) -> None:
+        super().__init__(settings, **options)
+        self.model_name = self.options.model
+        self.threshold = self.options.threshold
+        self.match_threshold = self.options.match_threshold
+        self.match_min_cosine = self.options.match_min_cosine
+        self.cascade_below = self.options.cascade_below
+        self.max_matches = self.options.max_matches
+        self.db: Path | None = self.settings.paths.factcheck_db.expanduser()
         self.model: SentenceScorer | None = None
         self.matcher: Matcher | None = None
         self.db_problem: str | None = None

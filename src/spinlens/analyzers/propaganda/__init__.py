@@ -11,18 +11,36 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from spinlens.analyzers.base import BaseAnalyzer, Result, register
+from pydantic import Field
+
+from spinlens.analyzers.base import AnalyzerOptions, BaseAnalyzer, Result, register
 from spinlens.analyzers.propaganda.detect import Detection, detect
 from spinlens.analyzers.propaganda.model import Bundle, load_bundle
 from spinlens.analyzers.propaganda.paragraphs import paragraph_labels
-from spinlens.analyzers.propaganda.taxonomy import TAXONOMIES, Taxonomy, explain, to_taxonomy
+from spinlens.analyzers.propaganda.taxonomy import (
+    PTC_LABELS,
+    S2023_LABELS,
+    Taxonomy,
+    explain,
+    to_taxonomy,
+)
+from spinlens.config import Settings
 from spinlens.document import Document, Span
-from spinlens.errors import ConfigError, MissingDependencyError
+from spinlens.errors import MissingDependencyError
 
 NO_SPAN_CLASSIFIER = (
     "the propaganda span classifier is not installed: techniques come from the tagger's "
     "heads, which label spans much less accurately"
 )
+
+
+class PropagandaOptions(AnalyzerOptions):
+    taxonomy: Taxonomy = Field("ptc2020", description="label set: ptc2020 (14) or semeval2023")
+    threshold: float | None = Field(
+        None, gt=0.0, lt=1.0, description="span probability cut-off (default: the model's)"
+    )
+    lexicon: bool = Field(True, description="add the narrow lexicon's blatant epithets")
+    model_dir: str | None = Field(None, description="a folder with other trained weights")
 
 
 @register
@@ -33,46 +51,17 @@ class PropagandaAnalyzer(BaseAnalyzer):
     version: ClassVar[str] = "1.1"  # 1.1: spans widened to whole words
     description: ClassVar[str] = "propaganda techniques (SemEval-2020/2023) at span level"
     languages: ClassVar[frozenset[str] | None] = frozenset({"en"})
+    labels: ClassVar[frozenset[str]] = frozenset({*PTC_LABELS, *S2023_LABELS})
+    assigns: ClassVar[tuple[str, ...]] = ("taxonomy", "counts", "density", "paragraphs")
+    Options: ClassVar[type[AnalyzerOptions]] = PropagandaOptions
+    options: PropagandaOptions
 
-    def __init__(
-        self,
-        taxonomy: str = "ptc2020",
-        threshold: float | None = None,
-        lexicon: bool = True,
-        model_dir: str | None = None,
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        if options:
-            raise ConfigError(
-                f"unknown option(s) for analyzers.propaganda: {', '.join(sorted(options))} "
-                "(known: taxonomy, threshold, lexicon, model_dir)"
-            )
-        if taxonomy not in TAXONOMIES:
-            raise ConfigError(
-                f"analyzers.propaganda.taxonomy must be one of {', '.join(TAXONOMIES)}, "
-                f"not '{taxonomy}'"
-            )
-        if threshold is not None:
-            given = threshold
-            try:
-                threshold = float(threshold)
-            except (TypeError, ValueError):
-                threshold = float("nan")
-            if not 0.0 < threshold < 1.0:  # also rejects nan and non-numbers
-                raise ConfigError(
-                    f"analyzers.propaganda.threshold must be a number in (0, 1), not {given!r}"
-                )
-        if not isinstance(lexicon, bool):
-            raise ConfigError(
-                f"analyzers.propaganda.lexicon must be true or false, not {lexicon!r}"
-            )
-        if model_dir is not None and not isinstance(model_dir, str):
-            raise ConfigError("analyzers.propaganda.model_dir must be a path (a string)")
-        self.taxonomy: Taxonomy = taxonomy
-        self.threshold = threshold
-        self.lexicon = lexicon
-        self.model_dir = model_dir
+    def __init__(self, settings: Settings | None = None, **options: Any) -> None:
+        super().__init__(settings, **options)
+        self.taxonomy: Taxonomy = self.options.taxonomy
+        self.threshold = self.options.threshold
+        self.lexicon = self.options.lexicon
+        self.model_dir = self.options.model_dir
         self.bundle: Bundle | None = None
 
     def initialize(self) -> None:

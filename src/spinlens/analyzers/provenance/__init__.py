@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, get_args
 
-from spinlens.analyzers.base import BaseAnalyzer, Result, register
+from pydantic import Field
+
+from spinlens.analyzers.base import AnalyzerOptions, BaseAnalyzer, Result, register
 from spinlens.config import Settings
 from spinlens.document import Document, Span
+from spinlens.provenance.schema import MutationType
 
 # Propaganda techniques that mean "loaded wording" when they fall on a changed word.
 LOADED_TECHNIQUES = frozenset(
@@ -25,6 +28,20 @@ LOADED_TECHNIQUES = frozenset(
 )
 
 
+class ProvenanceOptions(AnalyzerOptions):
+    index: str | None = Field(None, description="provenance index (default: paths.index)")
+    top: int = Field(5, ge=1, le=100, description="candidate sources compared")
+    check_quotes: bool = Field(True, description="look each quote up in the index")
+
+
+QUOTE_CHECK_LABELS = (
+    "quote_verified",
+    "quote_altered_in_source",
+    "quote_misattributed",
+    "quote_not_found",
+)
+
+
 @register
 class ProvenanceAnalyzer(BaseAnalyzer):
     """Finds what the article was copied from and marks what it added, changed or dropped."""
@@ -33,20 +50,25 @@ class ProvenanceAnalyzer(BaseAnalyzer):
     version: ClassVar[str] = "1.0"
     description: ClassVar[str] = "source in the index, typed diff against it, quote lookup"
     requires: ClassVar[tuple[str, ...]] = ("quotes", "propaganda")
-    wants_settings: ClassVar[bool] = True
+    labels: ClassVar[frozenset[str]] = frozenset({*get_args(MutationType), *QUOTE_CHECK_LABELS})
+    assigns: ClassVar[tuple[str, ...]] = (
+        "sources",
+        "best_source",
+        "mutations",
+        "aligned",
+        "source_text",
+        "summary",
+        "quotes",
+    )
+    Options: ClassVar[type[AnalyzerOptions]] = ProvenanceOptions
+    options: ProvenanceOptions
 
-    def __init__(
-        self,
-        settings: Settings | None = None,
-        index: str | None = None,
-        top: int = 5,
-        check_quotes: bool = True,
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        self.index = Path(index) if index else (settings or Settings()).paths.index
-        self.top = top
-        self.check_quotes = check_quotes
+    def __init__(self, settings: Settings | None = None, **options: Any) -> None:
+        super().__init__(settings, **options)
+        index = self.options.index
+        self.index = Path(index).expanduser() if index else self.settings.paths.index
+        self.top = self.options.top
+        self.check_quotes = self.options.check_quotes
 
     def analyze(self, doc: Document, context: Mapping[str, Result]) -> Result:
         from spinlens.provenance.store import Store

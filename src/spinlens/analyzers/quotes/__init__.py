@@ -6,13 +6,16 @@ import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from spinlens.analyzers.base import BaseAnalyzer, Result, register
+from pydantic import Field
+
+from spinlens.analyzers.base import AnalyzerOptions, BaseAnalyzer, Result, register
 from spinlens.analyzers.quotes.extract import (
     QuoteMatch,
     find_attributions,
     find_quotes,
     find_scare_quotes,
 )
+from spinlens.config import Settings
 from spinlens.document import Document, Span
 
 _DESCRIPTOR = re.compile(r"^(?:the|a|an|he|she|they|it)\b", re.I)
@@ -27,6 +30,10 @@ EXPLAIN = {
 }
 
 
+class QuotesOptions(AnalyzerOptions):
+    scare_quotes: bool = Field(True, description="also mark words set in scare quotes")
+
+
 @register
 class QuotesAnalyzer(BaseAnalyzer):
     """Direct quotes with speaker and cue verb; scare quotes; "according to X" attributions."""
@@ -35,10 +42,14 @@ class QuotesAnalyzer(BaseAnalyzer):
     version: ClassVar[str] = "1.0"
     description: ClassVar[str] = "direct quotes with speaker and cue verb; 'according to' sources"
     languages: ClassVar[frozenset[str] | None] = frozenset({"en"})
+    labels: ClassVar[frozenset[str]] = frozenset(EXPLAIN)
+    assigns: ClassVar[tuple[str, ...]] = ("quotes",)
+    Options: ClassVar[type[AnalyzerOptions]] = QuotesOptions
+    options: QuotesOptions
 
-    def __init__(self, scare_quotes: bool = True, **options: Any) -> None:
-        super().__init__(**options)
-        self.scare_quotes = scare_quotes
+    def __init__(self, settings: Settings | None = None, **options: Any) -> None:
+        super().__init__(settings, **options)
+        self.scare_quotes = self.options.scare_quotes
 
     def analyze(self, doc: Document, context: Mapping[str, Result]) -> Result:
         matches = [*find_quotes(doc.text), *find_attributions(doc.text)]

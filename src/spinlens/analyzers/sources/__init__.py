@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from spinlens.analyzers.base import BaseAnalyzer, Result, register
+from pydantic import Field
+
+from spinlens.analyzers.base import AnalyzerOptions, BaseAnalyzer, Result, register
 from spinlens.config import Settings
 from spinlens.document import Document
-from spinlens.errors import ConfigError, InputError
+from spinlens.errors import InputError
 from spinlens.sources import SourceStore, combine
 from spinlens.sources.domains import host_of
 
 NO_STORE = "no source lists imported (see docs/sources.md: spinlens sources import)"
+
+
+class SourcesOptions(AnalyzerOptions):
+    lists: list[str] | None = Field(None, description="lists to consult (default: every one)")
 
 
 @register
@@ -22,21 +28,14 @@ class SourcesAnalyzer(BaseAnalyzer):
     name: ClassVar[str] = "sources"
     version: ClassVar[str] = "1.0"
     description: ClassVar[str] = "reliability ratings of the article's domain from open lists"
-    wants_settings: ClassVar[bool] = True
+    assigns: ClassVar[tuple[str, ...]] = ("domain", "ratings", "score")
+    Options: ClassVar[type[AnalyzerOptions]] = SourcesOptions
+    options: SourcesOptions
 
-    def __init__(
-        self,
-        lists: list[str] | None = None,
-        settings: Settings | None = None,
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        if lists is not None and not (
-            isinstance(lists, list) and all(isinstance(x, str) for x in lists)
-        ):
-            raise ConfigError("analyzers.sources.lists must be a list of list names")
-        self.lists = lists
-        self.path = (settings or Settings()).paths.sources_db
+    def __init__(self, settings: Settings | None = None, **options: Any) -> None:
+        super().__init__(settings, **options)
+        self.lists = self.options.lists
+        self.path = self.settings.paths.sources_db
         self._store: SourceStore | None = None
 
     def _open(self) -> None:

@@ -17,9 +17,11 @@ from typing import Any, ClassVar
 from spinlens.analyzers.base import BaseAnalyzer, Result, register
 from spinlens.analyzers.verdict import reasons
 from spinlens.analyzers.verdict.model import StyleModel
-from spinlens.analyzers.verdict.signals import signals, word_count
+from spinlens.analyzers.verdict.signals import EVIDENCE_LABELS, signals, word_count
+from spinlens.config import Settings
 from spinlens.document import Document, Span
 from spinlens.models.runtime import model_dir
+from spinlens.report.schema import Verdict
 
 STRONG = 0.6  # a reason this heavy is evidence on its own, even in a short text
 
@@ -49,8 +51,10 @@ class VerdictAnalyzer(BaseAnalyzer):
         "sources",
     )
 
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
+    labels: ClassVar[frozenset[str]] = frozenset(EVIDENCE_LABELS)
+
+    def __init__(self, settings: Settings | None = None, **options: Any) -> None:
+        super().__init__(settings, **options)
         self._model: StyleModel | None = None
         self._weights: dict[str, Any] = {}
 
@@ -84,14 +88,29 @@ class VerdictAnalyzer(BaseAnalyzer):
         limits = w["thresholds"]
         label = _label(score, ranked, word_count(doc), limits)
         spans, refs = _spans(doc, ranked[: limits["max_reasons"]], limits["max_spans_per_reason"])
-        data = {
-            "score": round(score, 4),
-            "label": label,
-            "reasons": refs,
-            "explanation": _explain(logit, style_total, evidence, w["prior_logit"])
-            + _omitted(ranked[limits["max_reasons"] :]),
-        }
-        return Result(spans=tuple(spans), data=data, model=self._model.meta.get("name"))
+        verdict = Verdict.model_validate(
+            {
+                "score": round(score, 4),
+                "label": label,
+                "reasons": refs,
+                "explanation": _explain(logit, style_total, evidence, w["prior_logit"])
+                + _omitted(ranked[limits["max_reasons"] :]),
+            }
+        )
+        return Result(
+            spans=tuple(spans),
+            verdict=verdict,
+            warnings=_missing(doc, context),
+            model=self._model.meta.get("name"),
+        )
+
+
+def _missing(doc: Document, context: Mapping[str, Result]) -> tuple[str, ...]:
+    """Say so when the quotes analyzer did not run: the style signals then count quoted words
+    as the writer's own and miss the quote signals the style model was fitted with."""
+    if "quotes" in context or doc.language not in (None, "en"):
+        return ()
+    return ("quotes did not run: quoted words count as the writer's own in the style signals",)
 
 
 def load_calibration() -> tuple[StyleModel, dict[str, Any]]:

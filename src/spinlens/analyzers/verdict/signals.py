@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from spinlens.analyzers.base import Result
-from spinlens.analyzers.quotes import QuotesAnalyzer
 from spinlens.document import Document, Span
 from spinlens.lexicons import Lexicon, load
 
@@ -53,6 +52,25 @@ _DATE = re.compile(
 _ROLE = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen)\.|\b(?:officials?|minister|secretary|director|"
     r"professor|researchers?|analysts?|lawmakers?|prosecutors?|police)\b"
+)
+
+
+# The labels of the verdict's own evidence spans (style signals found in the text).
+EVIDENCE_LABELS = (
+    "loaded_word",
+    "all_caps",
+    "exclamation",
+    "question",
+    "second_person",
+    "first_person",
+    "hedge",
+    "sensational",
+    "reporting",
+    "number",
+    "date",
+    "role",
+    "headline_caps",
+    "headline_exclamation",
 )
 
 
@@ -157,13 +175,10 @@ def _headline_signals(text: str, bounds: tuple[int, int] | None) -> dict[str, tu
     return {"headline_shouting": shouting, "headline_exclamations": marks}
 
 
-def _quotes(doc: Document, context: Mapping[str, Result]) -> tuple[Span, ...]:
-    """The quotes analyzer's spans, running it here when the pipeline did not."""
-    if "quotes" in context:
-        return context["quotes"].spans
-    if doc.language not in (None, "en"):
-        return ()
-    return QuotesAnalyzer().analyze(doc, {}).spans
+def _quotes(context: Mapping[str, Result]) -> tuple[Span, ...]:
+    """The quotes analyzer's spans, as the pipeline ran it (with the user's options); none
+    when it was skipped: the verdict never runs an analyzer behind the user's back."""
+    return context["quotes"].spans if "quotes" in context else ()
 
 
 def signals(doc: Document, context: Mapping[str, Result]) -> list[Signal]:
@@ -171,7 +186,7 @@ def signals(doc: Document, context: Mapping[str, Result]) -> list[Signal]:
     text = doc.text
     words = max(1, sum(1 for _ in _WORD.finditer(text)))
     sentences = max(1, len(doc.sentences))
-    quotes = _quotes(doc, context)
+    quotes = _quotes(context)
     quoted = _Mask([(s.start, s.end) for s in quotes if s.label in {"quote", "unattributed_quote"}])
     lexicon = load("loaded")
     top = headline(doc)
