@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spinlens.analyzers.quotes.extract import find_attributions, find_quotes
+from spinlens.text.quotes import find_attributions, find_quotes
 
 
 @pytest.mark.parametrize(

@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spinlens.analyzers.quotes.extract import find_attributions, find_quotes
 from spinlens.document.segment import split_paragraphs, split_sentences
 from spinlens.lexicons import Lexicon
 from spinlens.lexicons import load as load_lexicon
 from spinlens.provenance.ingest import content_hash
 from spinlens.provenance.mutations import _NUMBER
+from spinlens.text.quotes import find_attributions, find_quotes
 
 BENCH_TYPES = (
     "loaded_wording",

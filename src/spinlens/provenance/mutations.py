@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import get_args
 
-from spinlens.analyzers.quotes.extract import find_attributions, find_quotes
 from spinlens.lexicons import load as load_lexicon
 from spinlens.provenance.align import Change
 from spinlens.provenance.schema import MutationType
+from spinlens.text.quotes import find_attributions, find_quotes
 
 MUTATION_TYPES: tuple[str, ...] = get_args(MutationType)
 NEW_CLAIM_WORDS = 6

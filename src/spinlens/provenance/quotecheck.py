@@ -12,9 +12,9 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from spinlens.analyzers.quotes.extract import find_attributions, find_quotes
 from spinlens.provenance.shingles import fingerprints, shingle_hashes, tokenize, words
 from spinlens.provenance.store import Store, StoredDoc
+from spinlens.text.quotes import find_attributions, find_quotes
 
 ALTERED_MIN = 75.0  # rapidfuzz partial ratio from which a passage is the same quote, altered
 

@@ -6,13 +6,13 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from spinlens.analyzers.quotes.extract import find_quotes
 from spinlens.provenance.align import align
 from spinlens.provenance.candidates import find_sources
 from spinlens.provenance.mutations import mutation_records
 from spinlens.provenance.quotecheck import verify_quotes
 from spinlens.provenance.schema import TraceOut
 from spinlens.provenance.store import Store
+from spinlens.text.quotes import find_quotes
 
 SOURCE_TEXT_LIMIT = 200_000
 

@@ -9,14 +9,14 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from spinlens.analyzers.base import AnalyzerOptions, BaseAnalyzer, Result, register
-from spinlens.analyzers.quotes.extract import (
+from spinlens.config import Settings
+from spinlens.document import Document, Span
+from spinlens.text.quotes import (
     QuoteMatch,
     find_attributions,
     find_quotes,
     find_scare_quotes,
 )
-from spinlens.config import Settings
-from spinlens.document import Document, Span
 
 _DESCRIPTOR = re.compile(r"^(?:the|a|an|he|she|they|it)\b", re.I)
 _PROPER = re.compile(r"\b(?:[A-Z][\w\-’']+)(?:\s+[A-Z][\w\-’']+)*")

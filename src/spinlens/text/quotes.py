@@ -44,7 +44,7 @@ class QuoteMatch:
 
 @lru_cache(maxsize=1)
 def cue_verbs() -> frozenset[str]:
-    raw = resources.files(__package__).joinpath("cues.txt").read_text(encoding="utf-8")
+    raw = resources.files(__package__).joinpath("quote_cues.txt").read_text(encoding="utf-8")
     return frozenset(w.strip() for w in raw.splitlines() if w.strip() and not w.startswith("#"))
 
 
