@@ -3,19 +3,45 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from spinlens.cli.app import State, command
-from spinlens.cli.output import choose_format, write_output
-from spinlens.document.loaders import iter_documents
+from spinlens.cli.output import (
+    PageFolder,
+    ReportStream,
+    choose_format,
+    skipped_line,
+    write_output,
+)
+from spinlens.document.loaders import Loaded, iter_documents
 from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError
 from spinlens.pipeline import Pipeline, select_analyzers
-from spinlens.report import json_schema
-from spinlens.report.render import FORMATS, renderer
+from spinlens.report import Report, json_schema
+from spinlens.report.render import renderer
+
+
+class ReportFormat(StrEnum):
+    """The renderers' formats, so that anything else (``--format pdf``) is a usage error."""
+
+    json = "json"
+    jsonl = "jsonl"
+    text = "text"
+    html = "html"
+
+
+HTML_FOLDER_HINT = (
+    "HTML is one page per document: give a folder with -o (e.g. -o reports/), "
+    "or choose --format json, jsonl or text"
+)
+INTERRUPTED_EXIT = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 @command("analyze")
@@ -23,45 +49,124 @@ def analyze(
     sources: list[str] = typer.Argument(
         ..., help="Files, directories, JSON/JSONL files, http(s) URLs, or '-' for stdin."
     ),
-    fmt: str | None = typer.Option(
+    fmt: ReportFormat | None = typer.Option(
         None,
         "--format",
         "-f",
-        help=f"One of {', '.join(FORMATS)}. Default: text on a terminal, json otherwise "
-        "(jsonl when there are several documents).",
+        case_sensitive=False,
+        help="Default: text on a terminal, json otherwise (jsonl when there are several "
+        "documents). Several documents: json is one JSON list, html one page each in the "
+        "folder given by -o.",
     ),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write here, not stdout."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write here, not stdout (a folder for html and several)."
+    ),
     only: list[str] = typer.Option([], "--only", help="Run only these analyzers (repeatable)."),
     skip: list[str] = typer.Option([], "--skip", help="Do not run these analyzers (repeatable)."),
 ) -> None:
-    """Analyse articles and print a report for each."""
+    """Analyse articles and print a report for each.
+
+    With several documents each report is written as soon as it is ready, so a crash or
+    Ctrl-C keeps the finished ones (exit 130 when interrupted; a JSON list is still closed).
+    """
+    several = len(sources) > 1 or any(
+        Path(s).is_dir() or s.endswith((".jsonl", ".json")) for s in sources
+    )
+    chosen = choose_format(fmt and fmt.value, output, several)
+    folder = _page_folder(output) if chosen == "html" and several else None
     settings = State.settings()
     names = select_analyzers(only or settings.only, [*settings.skip, *skip])
     pipeline = Pipeline(names, settings=settings)
     items = iter_documents(
         sources, max_bytes=settings.limits.max_bytes, timeout=settings.limits.url_timeout
     )
-    several = len(sources) > 1 or any(
-        Path(s).is_dir() or s.endswith((".jsonl", ".json")) for s in sources
-    )
-    chosen = choose_format(fmt, output, several)
-    render = renderer(chosen)
-    chunks: list[str] = []
-    bad = 0
-    for item in items:
-        if item.error is not None:
-            if not several:
-                raise item.error
-            bad += 1
-            sys.stderr.write(f"spinlens: skipped {item.origin}: {item.error}\n")
-            continue
-        assert item.document is not None
-        chunks.append(render(pipeline.run(item.document)))
-    if not chunks:
+    if not several:
+        _analyze_one(items, pipeline, renderer(chosen), output)
+        return
+    written, bad = _analyze_many(items, pipeline, chosen, output, folder)
+    if folder is not None:
+        sys.stderr.write(f"spinlens: wrote {written} HTML pages to {folder.folder}\n")
+    if not written:
         raise InputError("no document could be read from the input")
-    write_output("".join(chunks), output)
     if bad:
         raise typer.Exit(PARTIAL_FAILURE_EXIT)
+
+
+def _page_folder(output: Path | None) -> PageFolder:
+    """Several documents as HTML: a folder of pages, or a refusal that says what to do."""
+    if output is None or output.is_file() or output.suffix.lower() in {".html", ".htm"}:
+        raise typer.BadParameter(
+            f"several documents were given; {HTML_FOLDER_HINT}", param_hint="'--output'"
+        )
+    return PageFolder(output)
+
+
+def _analyze_one(
+    items: Iterator[Loaded],
+    pipeline: Pipeline,
+    render: Callable[[Report], str],
+    output: Path | None,
+) -> None:
+    """One document: rendered whole, then written atomically (no half-written report)."""
+    for item in items:
+        if item.error is not None:
+            raise item.error
+        assert item.document is not None
+        write_output(render(pipeline.run(item.document)), output)
+        return
+    raise InputError("no document could be read from the input")
+
+
+def _analyze_many(
+    items: Iterator[Loaded],
+    pipeline: Pipeline,
+    fmt: str,
+    output: Path | None,
+    folder: PageFolder | None,
+) -> tuple[int, int]:
+    """Each report written as it finishes; bad inputs skipped and named on stderr."""
+    render = renderer(fmt)
+    bad = 0
+    with interrupt_on_sigterm(), ReportStream(None if folder else output, fmt) as stream:
+        try:
+            for item in items:
+                if item.error is not None:
+                    bad += 1
+                    code = f" [{item.error.code}]"
+                    sys.stderr.write(
+                        f"spinlens: skipped {skipped_line(item.origin, item.error)}{code}\n"
+                    )
+                    continue
+                assert item.document is not None
+                report = pipeline.run(item.document)
+                if folder is not None:
+                    folder.add(item.document.id or Path(item.origin).stem, render(report))
+                else:
+                    stream.add(render(report))
+        except KeyboardInterrupt:
+            written = len(folder.written) if folder else stream.count
+            where = folder.folder if folder else (output or "stdout")
+            sys.stderr.write(f"spinlens: interrupted; {written} finished reports kept in {where}\n")
+            raise typer.Exit(INTERRUPTED_EXIT) from None
+    return (len(folder.written) if folder else stream.count), bad
+
+
+@contextmanager
+def interrupt_on_sigterm() -> Iterator[None]:
+    """SIGTERM (kill, a container stop) ends a run like Ctrl-C: finished reports are kept."""
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (embedded use): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @command("analyzers")

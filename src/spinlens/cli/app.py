@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from spinlens import __version__
 from spinlens.config import Settings, load_settings
@@ -27,8 +28,26 @@ EPILOG = (
     "· 130 interrupted (batch: rerun to resume)."
 )
 
+GLOBAL_FLAGS = ("--debug",)
+
+
+def hoist_global_flags(args: list[str]) -> list[str]:
+    """Move ``--debug`` written after the subcommand (``spinlens analyze x --debug``) in front
+    of it, where the app's callback reads it; ``--`` ends the options, as usual."""
+    end = args.index("--") if "--" in args else len(args)
+    flags = [a for a in args[:end] if a in GLOBAL_FLAGS]
+    rest = [a for a in args[:end] if a not in GLOBAL_FLAGS]
+    return [*dict.fromkeys(flags), *rest, *args[end:]]
+
+
+class _RootGroup(TyperGroup):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_flags(args))
+
+
 app = typer.Typer(
     name="spinlens",
+    cls=_RootGroup,
     help="Show, with evidence, how a news article manipulates its reader.",
     epilog=EPILOG,
     no_args_is_help=True,
@@ -70,7 +89,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     debug: bool = typer.Option(
-        False, "--debug", help="Show tracebacks instead of one-line errors."
+        False, "--debug", help="Show tracebacks instead of one-line errors (anywhere on the line)."
     ),
     config: Path | None = typer.Option(
         None, "--config", help="TOML config file (default: ./spinlens.toml if present)."
@@ -107,7 +126,7 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             result = func(*args, **kwargs)
             sys.stdout.flush()  # a closed pipe shows here, not in Python's exit-time flush
             return result
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except (typer.Exit, typer.Abort, typer.BadParameter, KeyboardInterrupt):
             raise
         except BrokenPipeError:
             # the reader went away (`spinlens ... | head`): stop quietly, as cat does
