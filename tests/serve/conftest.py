@@ -35,7 +35,12 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 
 def form_key(client: TestClient) -> str:
-    """The hidden key the page embeds in its form; posts without it are refused (CSRF)."""
-    match = re.search(r'name="form_key" value="([^"]+)"', client.get("/").text)
+    """The key the page puts in its form's action; posts without it are refused (CSRF)."""
+    match = re.search(r'action="report\?form_key=([^"]+)"', client.get("/").text)
     assert match, "the page's form carries a form key"
     return match.group(1)
+
+
+def report_url(client: TestClient) -> str:
+    """Where the page's form posts: ``/report`` with this server's form key."""
+    return f"/report?form_key={form_key(client)}"

@@ -157,8 +157,8 @@ def test_token_is_required_when_configured() -> None:
         assert client.post("/api/v1/analyze", json=body, headers=right).status_code == 200
         assert client.get("/healthz").status_code == 200
         key = form_key(client)
-        assert client.post("/report", data={"text": QUOTED, "form_key": key}).status_code == 401
-        form = client.post("/report", data={"text": QUOTED, "token": "s3cret", "form_key": key})
+        assert client.post(f"/report?form_key={key}", data={"text": QUOTED}).status_code == 401
+        form = client.post(f"/report?form_key={key}", data={"text": QUOTED, "token": "s3cret"})
         assert form.status_code == 200
 
 
@@ -261,3 +261,32 @@ def test_worker_threads_share_one_set_of_loaded_models() -> None:
     assert first_pipeline != second_pipeline
     assert first_model == second_model
     runner.shutdown()
+
+
+def test_a_body_that_is_not_json_is_a_400_like_the_docs_say(client: TestClient) -> None:
+    for content in (b'{"text": ', b"not json at all", b'{"text": "a",}'):
+        response = client.post(
+            "/api/v1/analyze", content=content, headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 400, content
+        assert response.json()["error"]["code"] == "E100"
+
+
+def test_a_foreign_host_gets_the_json_error_shape(client: TestClient) -> None:
+    response = client.get("/api/v1/schema", headers={"host": "attacker.example"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "E605"
+    assert "--allow-host" in response.json()["error"]["message"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_token_is_checked_before_routing_and_redirects() -> None:
+    """``/api/v1/schema/`` used to answer a 307 (trailing slash) to anyone: auth comes first."""
+    with TestClient(make_app(token="s3cret"), base_url=LOCAL, follow_redirects=False) as client:
+        for path in ("/api/v1/schema/", "/api/v1/schema", "/api/v1/nope", "/api"):
+            response = client.get(path)
+            assert response.status_code == 401, path
+            assert response.json()["error"]["code"] == "E700"
+            assert response.headers["www-authenticate"] == "Bearer"
+        right = {"Authorization": "Bearer s3cret"}
+        assert client.get("/api/v1/nope", headers=right).status_code == 404

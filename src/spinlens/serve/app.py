@@ -10,7 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request as StarletteRequest
+from starlette.types import ASGIApp, Scope
 
 from spinlens import __version__
 from spinlens.config import Settings
@@ -18,9 +19,11 @@ from spinlens.errors import SpinlensError
 from spinlens.pipeline import Pipeline
 from spinlens.serve.api import api, health
 from spinlens.serve.apidocs import apidocs
+from spinlens.serve.auth import form_key_check, host_check, token_check
 from spinlens.serve.config import ServeConfig
 from spinlens.serve.extras_api import extras
-from spinlens.serve.limits import BodyLimitMiddleware, SecurityHeadersMiddleware
+from spinlens.serve.gate import Refusal, RequestGate
+from spinlens.serve.limits import SecurityHeadersMiddleware
 from spinlens.serve.page import error_page, page
 from spinlens.serve.runner import QueueFullError, Runner, WorkTimeoutError
 from spinlens.serve.service import Service
@@ -40,7 +43,7 @@ def error(
     code: str,
     message: str,
     headers: dict[str, str] | None = None,
-    request: Request | None = None,
+    request: StarletteRequest | None = None,
 ) -> Response:
     """``{"error": {code, message}}``; an HTML page instead for the page's form in a browser."""
     if request is not None and _wants_page(request):
@@ -50,8 +53,14 @@ def error(
     )
 
 
-def _wants_page(request: Request) -> bool:
+def _wants_page(request: StarletteRequest) -> bool:
     return request.url.path == "/report" and "text/html" in request.headers.get("accept", "")
+
+
+def refusal_response(scope: Scope, refusal: Refusal) -> ASGIApp:
+    """The request gate's answers, in the same shape as every other error."""
+    request = StarletteRequest(scope)
+    return error(refusal.status, refusal.code, refusal.message, refusal.headers, request)
 
 
 def create_app(
@@ -88,10 +97,20 @@ def create_app(
         redoc_url=None,
     )
     app.state.service = service
-    app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
-    app.add_middleware(SecurityHeadersMiddleware)
-    # Added last, so it runs first: a rebinding page's Host is refused before any work.
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=config.allowed_hosts)
+    # Runs before routing: a rebinding page's Host, a missing token or form key are refused
+    # before any body is read (and before a trailing-slash redirect could answer).
+    app.add_middleware(
+        RequestGate,
+        checks=[
+            host_check(config.allowed_hosts),
+            token_check(config.token),
+            form_key_check(service.form_key),
+        ],
+        respond=refusal_response,
+        max_body=config.max_body_bytes,
+        body_timeout=config.client_timeout,
+    )
+    app.add_middleware(SecurityHeadersMiddleware)  # added last, so it wraps every answer
     for router in (page, apidocs, health, api, extras):
         app.include_router(router)
     if not config.token:
@@ -123,7 +142,14 @@ def _add_error_handlers(app: FastAPI, config: ServeConfig) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        """Validation errors in the same shape as every other error, first problem named."""
+        """Validation errors in the same shape as every other error, first problem named.
+
+        A body that is not JSON at all is a 400 (the request is malformed); JSON of the
+        wrong shape is a 422.
+        """
+        if any(e.get("type") == "json_invalid" for e in exc.errors()):
+            message = "the request body is not valid JSON (send UTF-8 JSON)"
+            return error(400, "E100", message, None, request)
         problems = [
             f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
             for e in exc.errors()[:3]

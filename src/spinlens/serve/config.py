@@ -24,6 +24,17 @@ class ServeConfig(BaseModel):
     allow_private_urls: bool = Field(
         default=False, description="let URL fetches reach private, loopback, link-local hosts"
     )
+    client_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="seconds a client has to send its request headers, and then its body "
+        "(408 and the connection closed beyond)",
+    )
+    max_connections: int = Field(
+        default=64,
+        ge=1,
+        description="open connections at once; one more is answered 503 and closed",
+    )
     retry_after: int = Field(default=2, ge=1, description="Retry-After seconds on 503")
     allowed_hosts: list[str] = Field(
         default_factory=lambda: list(LOOPBACK_NAMES),

@@ -15,7 +15,7 @@ from spinlens.document.loaders import decode_bytes
 from spinlens.document.loaders.html import looks_like_html
 from spinlens.errors import EmptyInputError, InputError, InputTooLargeError
 from spinlens.report.render import renderer
-from spinlens.serve.auth import AuthError, FormKeyError, bearer, token_ok
+from spinlens.serve.auth import AuthError, bearer, token_ok
 from spinlens.serve.models import AnalyzeOptions, ArticleIn
 from spinlens.serve.service import Service
 
@@ -57,13 +57,14 @@ async def report(
     url: str = Form(""),
     title: str = Form(""),
     token: str = Form(""),
-    form_key: str = Form(""),
     file: UploadFile | None = None,
 ) -> HTMLResponse:
-    """Analyse what the form sent (file, else pasted text/HTML, else URL) and render it."""
+    """Analyse what the form sent (file, else pasted text/HTML, else URL) and render it.
+
+    The form key (``?form_key=``, against cross-site posts) was checked by the request gate
+    before the upload was read; the token comes in the form, so it is checked here.
+    """
     service: Service = request.app.state.service
-    if not form_key or not token_ok(service.form_key, form_key):
-        raise FormKeyError("the form is not from this server's page (reload the page and retry)")
     if not token_ok(service.config.token, token or bearer(request)):
         raise AuthError("missing or wrong token")
     article = await _article(service, text, url, title, file)
