@@ -72,6 +72,19 @@ def test_duplicate_ids_in_the_input_are_written_once(tmp_path: Path) -> None:
     assert (summary.written, summary.duplicates) == (1, 2)
 
 
+def test_a_rerun_counts_what_the_output_file_holds(tmp_path: Path) -> None:
+    """With repeated ids in the input, "already in OUT" is still the number of reports there."""
+    src = tmp_path / "dup.jsonl"
+    records = [("a", ARTICLES[0]), ("b", ARTICLES[1]), ("a", ARTICLES[2]), ("b", ARTICLES[3])]
+    src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in records), "utf-8")
+    out = tmp_path / "out.jsonl"
+    first = run_cli("batch", str(src), "--out", str(out), *QUICK)
+    assert "2 written, 2 duplicate ids skipped" in first.stderr
+    again = run_cli("batch", str(src), "--out", str(out), *QUICK)
+    assert len(_ids(out)) == 2
+    assert "0 written, 2 already in" in again.stderr and "2 duplicate ids skipped" in again.stderr
+
+
 def test_two_workers_write_the_same_reports_as_one(corpus: Path, tmp_path: Path) -> None:
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     run_local(_job([corpus], one))

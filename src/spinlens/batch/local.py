@@ -61,16 +61,21 @@ def run_local(job: Job, progress: Progress | None = None) -> Summary:
 def _new_tasks(
     job: Job, done: IdSet, summary: Summary, errors: LineWriter, progress: Progress
 ) -> Iterator[Task]:
-    """Tasks not yet in OUT and not seen earlier in this run; bad input goes to the side file."""
+    """Tasks not yet in OUT and not seen earlier in this run; bad input goes to the side file.
+
+    An id repeated in the input counts as a duplicate on every run, so a rerun's "already in
+    OUT" is the number of distinct ids found there, the same as the reports the file holds.
+    """
     seen = IdSet()
     for item in iter_tasks(job.sources, max_bytes=job.max_bytes):
         if isinstance(item, BadRecord):
             errors.write_json(_error_line(item.origin, item.key, item.error.code, str(item.error)))
             summary.bad += 1
-        elif item.key in done:
-            summary.already_done += 1
         elif item.key in seen:
             summary.duplicates += 1
+        elif item.key in done:
+            seen.add(item.key)
+            summary.already_done += 1
         else:
             seen.add(item.key)
             yield item
