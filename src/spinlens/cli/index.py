@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from spinlens.cli.app import State, app, command
+from spinlens.document.loaders.url import is_url
+from spinlens.document.loaders.warc import MIN_WORDS
 from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError
+from spinlens.provenance.crawl import Crawler, CrawlLimits
 from spinlens.provenance.ingest import ingest
 from spinlens.provenance.inputs import iter_inputs
 from spinlens.provenance.store import Store
@@ -25,6 +29,13 @@ INDEX_OPTION = typer.Option(
 )
 
 
+ALLOW_PRIVATE_OPTION = typer.Option(
+    False,
+    "--allow-private",
+    help="Let URL fetches reach private, loopback and link-local addresses (refused by default).",
+)
+
+
 def index_path(index: Path | None) -> Path:
     return index or State.settings().paths.index
 
@@ -32,18 +43,42 @@ def index_path(index: Path | None) -> Path:
 @command("add", parent=index_app)
 def add(
     paths: list[str] = typer.Argument(
-        ..., help="JSONL/JSON records {id, url, title, text|html, date}, CSV, .txt/.html, or dirs."
+        ...,
+        help="JSONL/JSON records {id, url, title, text|html, date}, CSV, .txt/.html, WARC or "
+        "WARC.gz archives, RSS/Atom feeds, XML sitemaps, folders, or http(s) URLs of pages, "
+        "feeds, sitemaps and archives.",
     ),
     index: Path | None = INDEX_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    allow_private: bool = ALLOW_PRIVATE_OPTION,
+    min_words: int = typer.Option(
+        MIN_WORDS,
+        "--min-words",
+        min=1,
+        help="Archive, feed and sitemap pages with fewer words of main text are skipped.",
+    ),
 ) -> None:
-    """Add documents to the index; rerunning skips what is already in (same content)."""
+    """Add documents to the index; rerunning skips what is already in (same content, or a
+    listed page's URL).
+
+    Feeds and sitemaps are followed to their article pages, fetched politely (robots.txt,
+    one request per host per second). Records that are not articles (not HTML, too short,
+    no main text) and pages already indexed are skipped and counted.
+    """
     settings = State.settings()
     for raw in paths:
-        if not Path(raw).exists():
+        if not is_url(raw) and not Path(raw).exists():
             raise InputError(f"{raw}: no such file or directory")
     with (
         Store(index_path(index)) as store,
+        closing(
+            Crawler(
+                limits=CrawlLimits(max_bytes=settings.limits.max_bytes, min_words=min_words),
+                known=store.has_url,
+                allow_private=allow_private,
+                timeout=settings.limits.url_timeout,
+            )
+        ) as crawler,
         Progress(
             SpinnerColumn(),
             TextColumn("indexing"),
@@ -57,15 +92,12 @@ def add(
         task = progress.add_task("index", total=None)
         stats = ingest(
             store,
-            iter_inputs(paths, settings.limits.max_bytes),
+            iter_inputs(paths, settings.limits.max_bytes, crawler=crawler),
             on_item=lambda: progress.advance(task),
         )
     for error in stats.errors[:20]:
         typer.echo(f"spinlens: skipped {error}", err=True)
-    typer.echo(
-        f"added {stats.added}, already indexed {stats.skipped}, bad {len(stats.errors)}"
-        f" (index: {index_path(index)})"
-    )
+    typer.echo(f"{stats.summary()} (index: {index_path(index)})")
     if stats.errors:
         raise typer.Exit(PARTIAL_FAILURE_EXIT)
 

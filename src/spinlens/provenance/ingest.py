@@ -7,11 +7,14 @@ only; rerunning skips documents whose content hash is already in, so nothing is 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from spinlens.document import Document
 from spinlens.document.loaders import Loaded
+from spinlens.errors import SkippedRecord
+from spinlens.provenance.crawl import ALREADY_INDEXED
 from spinlens.provenance.shingles import band_keys, fingerprints, minhash, shingle_hashes, words
 from spinlens.provenance.store import Entry, Params, Store
 
@@ -66,8 +69,20 @@ def entry_for(doc: Document, params: Params) -> Entry:
 class IngestStats:
     seen: int = 0
     added: int = 0
-    skipped: int = 0  # already in the index (same content)
+    skipped: int = 0  # already in the index (same content, or a listed URL already held)
     errors: list[str] = field(default_factory=list)
+    not_articles: Counter[str] = field(default_factory=Counter)  # skipped records by reason
+
+    def summary(self) -> str:
+        """One line: ``added 3, already indexed 1, skipped 2 (not HTML 1, too short 1), bad 0``."""
+        skipped = sum(self.not_articles.values())
+        reasons = ", ".join(f"{why} {n}" for why, n in sorted(self.not_articles.items()))
+        return (
+            f"added {self.added}, already indexed {self.skipped}, "
+            f"skipped {skipped}"
+            + (f" ({reasons})" if reasons else "")
+            + f", bad {len(self.errors)}"
+        )
 
 
 def ingest(
@@ -92,7 +107,12 @@ def ingest(
 
     for item in items:
         stats.seen += 1
-        if item.error is not None or item.document is None:
+        if isinstance(item.error, SkippedRecord):
+            if item.error.reason == ALREADY_INDEXED:
+                stats.skipped += 1
+            else:
+                stats.not_articles[item.error.reason] += 1
+        elif item.error is not None or item.document is None:
             stats.errors.append(f"{item.origin}: {item.error}")
         else:
             pending.append(entry_for(item.document, store.params))

@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS documents (
     text BLOB NOT NULL,
     added TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
 CREATE TABLE IF NOT EXISTS bands (
     key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)
 ) WITHOUT ROWID;
@@ -275,6 +276,11 @@ class Store:
             (doc_id,),
         ).fetchone()
         return None if row is None else _stored(row)
+
+    def has_url(self, url: str) -> bool:
+        """Whether a document with this URL is indexed (crawls skip it before fetching)."""
+        row = self.conn.execute("SELECT 1 FROM documents WHERE url = ? LIMIT 1", (url,))
+        return row.fetchone() is not None
 
     def pk_of_hash(self, content_hash: str) -> int | None:
         row = self.conn.execute(

@@ -1,0 +1,211 @@
+"""Polite fetching for crawls of feeds and sitemaps: robots.txt, one request per host per
+second, conditional GET, time and size caps, internal addresses refused.
+
+Built on the server's guarded fetch (:mod:`spinlens.serve.guard`): the same address check on
+every request and redirect, and the same pinned connection, so a crawl can no more reach an
+internal address than the server can. This adds what a crawler needs on top: the response
+headers (``ETag``/``Last-Modified`` to send back, ``304 Not Modified``), a per-host pace,
+robots.txt (``urllib.robotparser``) and a total deadline per fetch (a slow-drip server cannot
+hold a crawl past ``timeout`` seconds, whatever its per-read timeouts).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+from spinlens.errors import FetchError, InputError, InputTooLargeError, SpinlensError
+from spinlens.serve.guard import (
+    MAX_REDIRECTS,
+    USER_AGENT,
+    BlockedAddressError,
+    _pinned_transport,
+    check_url,
+)
+
+ROBOTS_AGENT = "spinlens"
+ROBOTS_MAX_BYTES = 500_000
+DISALLOW_ALL = ["User-agent: *", "Disallow: /"]
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt of the host does not let spinlens fetch this URL."""
+
+    code = "E201"
+
+
+class HttpStatusError(FetchError):
+    """The server answered with an error status (kept, robots.txt rules depend on it)."""
+
+    def __init__(self, url: str, status: int) -> None:
+        super().__init__(f"{url}: server answered HTTP {status}")
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A response: 200 with a body, or 304 (unchanged since the validators we sent)."""
+
+    url: str  # after redirects
+    status: int
+    body: bytes = b""
+    content_type: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+class PoliteClient:
+    """One HTTP client for a crawl; use as a context manager.
+
+    ``min_interval`` is the least time between two requests to one host (robots.txt
+    included). ``clock`` and ``sleep`` are injectable so tests need not wait.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: float = 15.0,
+        max_bytes: int = 5_000_000,
+        allow_private: bool = False,
+        min_interval: float = 1.0,
+        obey_robots: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.allow_private = allow_private
+        self.min_interval = min_interval
+        self.obey_robots = obey_robots
+        self.clock = clock
+        self.sleep = sleep
+        self._last: dict[str, float] = {}
+        self._robots: dict[str, RobotFileParser] = {}
+        self.requests = 0
+
+        def hook(request: httpx.Request) -> None:
+            if not allow_private:
+                self._check(str(request.url))
+
+        self.client = httpx.Client(
+            timeout=timeout,
+            follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+            headers={"User-Agent": USER_AGENT},
+            event_hooks={"request": [hook]},
+            transport=None if allow_private else _pinned_transport(),
+        )
+
+    def __enter__(self) -> PoliteClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.client.close()
+
+    def get(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Fetched:
+        """GET ``url`` politely; raises FetchError (RobotsDisallowed, HTTP >= 400, timeout),
+        BlockedAddressError or InputTooLargeError."""
+        if not url.startswith(("http://", "https://")):
+            raise InputError(f"only http(s) URLs can be fetched, not '{url}'")
+        if not self.allow_private:
+            self._check(url)
+        if self.obey_robots and not self._allowed(url):
+            raise RobotsDisallowed(f"{url}: robots.txt does not allow fetching it")
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return self._fetch(url, headers, self.max_bytes)
+
+    def _check(self, url: str) -> None:
+        try:
+            check_url(url)
+        except BlockedAddressError:
+            host = urlsplit(url).hostname
+            raise BlockedAddressError(
+                f"{host} is a private, loopback or link-local address; refused "
+                "(pass --allow-private to fetch it)"
+            ) from None
+
+    def _pace(self, url: str) -> None:
+        host = (urlsplit(url).hostname or "").lower()
+        last = self._last.get(host)
+        if last is not None:
+            wait = last + self.min_interval - self.clock()
+            if wait > 0:
+                self.sleep(wait)
+        self._last[host] = self.clock()
+
+    def _fetch(self, url: str, headers: dict[str, str], max_bytes: int) -> Fetched:
+        self._pace(url)
+        self.requests += 1
+        deadline = time.monotonic() + self.timeout
+        try:
+            with self.client.stream("GET", url, headers=headers) as response:
+                if response.status_code == 304:
+                    return Fetched(str(response.url), 304)
+                if response.status_code >= 400:
+                    raise HttpStatusError(url, response.status_code)
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > max_bytes:
+                        raise InputTooLargeError(f"{url}: larger than {max_bytes:,} bytes")
+                    if time.monotonic() > deadline:
+                        raise FetchError(f"{url}: took longer than {self.timeout:g} s")
+                return Fetched(
+                    url=str(response.url),
+                    status=response.status_code,
+                    body=bytes(body),
+                    content_type=response.headers.get("content-type", ""),
+                    etag=response.headers.get("etag"),
+                    last_modified=response.headers.get("last-modified"),
+                )
+        except httpx.TimeoutException:
+            raise FetchError(f"{url}: timed out after {self.timeout:g} s") from None
+        except httpx.HTTPError as exc:
+            raise FetchError(f"{url}: cannot fetch ({exc or type(exc).__name__})") from None
+
+    def _allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        root = f"{parts.scheme}://{parts.netloc}"
+        parser = self._robots.get(root)
+        if parser is None:
+            parser = self._robots[root] = self._read_robots(root)
+        return parser.can_fetch(ROBOTS_AGENT, url)
+
+    def _read_robots(self, root: str) -> RobotFileParser:
+        """robots.txt as ``urllib.robotparser`` reads it: 401/403 forbid all, other client
+        errors or none allow all; unreachable (5xx, network) forbids all for this crawl."""
+        parser = RobotFileParser(f"{root}/robots.txt")
+        try:
+            fetched = self._fetch(f"{root}/robots.txt", {}, ROBOTS_MAX_BYTES)
+        except HttpStatusError as exc:
+            if exc.status in (401, 403) or exc.status >= 500:
+                parser.parse(DISALLOW_ALL)
+            else:
+                parser.parse([])
+            return parser
+        except FetchError:
+            parser.parse(DISALLOW_ALL)
+            return parser
+        except SpinlensError:
+            parser.parse([])  # oversized robots.txt: RFC 9309 says parse what fits
+            return parser
+        parser.parse(fetched.body.decode("utf-8", "replace").splitlines())
+        return parser
