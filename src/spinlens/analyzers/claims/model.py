@@ -1,8 +1,10 @@
-"""The shipped check-worthiness models; scores are calibrated probabilities (0.5 = check-worthy).
+"""The shipped check-worthiness models; scores run 0-1 and 0.5 is the decision point.
 
 - ``checkworthy``: all-MiniLM-L6-v2 fine-tuned as a sentence classifier, int8 ONNX
   (``model.onnx`` + ``tokenizer.json``; :class:`FinetunedCheckworthy`), one encoder pass per
-  sentence, Platt-scaled logit.
+  sentence; its logit is stacked with the n-gram margin in a logistic calibration fitted on
+  2024 dev and dev-test with both classes weighted equally (``spinlens.eval.claims_cv``), so
+  0.5 is the balanced-error cut on debates the classifier never saw, not a probability.
 - ``checkworthy-fast``: logistic regression over hashed n-grams and cues
   (:class:`CheckworthyModel`, ``weights.npz``, numpy only). A ``weights.npz`` model may also
   carry frozen MiniLM embeddings as features (the earlier ``checkworthy`` model).
@@ -105,7 +107,7 @@ class FinetunedCheckworthy:
     """Fine-tuned MiniLM classifier in int8 ONNX: ``sigmoid(a * logit + w * fast + b)``.
 
     ``fast`` is the margin of the n-gram model stored next to it (``fast.npz``, no encoder),
-    stacked with a weight ``w`` fitted on 2024 dev together with ``a`` and ``b``; without it
+    stacked with a weight ``w`` fitted together with ``a`` and ``b`` (see the card); without it
     the score is plain Platt scaling of the logit.
     """
 
@@ -144,8 +146,15 @@ class FinetunedCheckworthy:
             out[chunk] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         return out
 
+    def stack_inputs(self, texts: Sequence[str]) -> Vector:
+        """The calibration's inputs, one row per text: ``[logit, fast margin]`` (the margin
+        is 0 without a stacked n-gram model). What training fits ``a``, ``w``, ``b`` on."""
+        margin = self.fast.margin(texts) if self.fast is not None else np.zeros(len(texts))
+        rows: Vector = np.c_[self.logits(texts), margin].astype(np.float32)
+        return rows
+
     def predict(self, texts: Sequence[str]) -> Vector:
-        """Calibrated probability that each text is check-worthy.
+        """Check-worthiness score of each text; 0.5 is the decision point.
 
         An optional cascade (``cascade_below`` > 0, off by default): the n-gram model scores
         every sentence first, and sentences it gives less than ``cascade_below`` keep that
