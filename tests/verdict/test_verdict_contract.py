@@ -6,6 +6,7 @@ from typing import Any
 
 from spinlens.analyzers.base import Result
 from spinlens.analyzers.quotes import QuotesAnalyzer
+from spinlens.analyzers.results import Claim, ClaimsResult, FactCheckMatch
 from spinlens.analyzers.verdict import VerdictAnalyzer, load_calibration
 from spinlens.document import Document
 from spinlens.report.schema import Verdict
@@ -32,19 +33,18 @@ def _verdict(context: dict[str, Result]) -> dict[str, Any]:
 
 
 def _claim(doc_text: str, sentence: str, rating: str) -> Result:
-    doc = Document.from_text(doc_text, language="en")
     start = doc_text.index(sentence)
-    match = {
-        "claim_id": "c1",
-        "claim": "Unemployment fell to 3 percent",
-        "verdict": "Pants on fire",
-        "rating": rating,
-        "url": "https://factcheck.example/1",
-        "publisher": "FactCheck Example",
-        "score": 0.9,
-    }
-    span = doc.span(start, start + len(sentence), "claim", 0.8, "", {"matches": [match]})
-    return Result(spans=(span,), data={"sentences": [], "matched_false": 1})
+    match = FactCheckMatch(
+        claim_id="c1",
+        claim="Unemployment fell to 3 percent",
+        verdict="Pants on fire",
+        rating=rating,
+        url="https://factcheck.example/1",
+        publisher="FactCheck Example",
+        score=0.9,
+    )
+    claim = Claim(start, start + len(sentence), 0.8, "statistic", matches=(match,))
+    return ClaimsResult(claims=(claim,), data={"sentences": [], "matched_false": 1})
 
 
 def test_baseline_is_reliable() -> None:

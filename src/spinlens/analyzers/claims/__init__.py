@@ -29,6 +29,7 @@ from spinlens.analyzers.claims.model import (
     card,
     shipped_model,
 )
+from spinlens.analyzers.results import Claim, ClaimsResult, FactCheckMatch
 from spinlens.config import Settings
 from spinlens.document import Document, Span
 from spinlens.errors import ConfigError, SpinlensError
@@ -142,12 +143,13 @@ class ClaimsAnalyzer(BaseAnalyzer):
         scores = self.model.predict(texts).tolist() if texts else []
         chosen = [i for i, p in enumerate(scores) if p >= self.threshold]
         matches = self._matches([texts[i] for i in chosen])
-        spans = [
-            self._span(doc, sentences[i], texts[i], scores[i], found)
+        claims = [
+            _claim(sentences[i], texts[i], scores[i], found)
             for i, found in zip(chosen, matches, strict=True)
         ]
-        return Result(
-            spans=tuple(spans),
+        return ClaimsResult(
+            spans=tuple(_span(doc, claim) for claim in claims),
+            claims=tuple(claims),
             data={
                 "sentences": [
                     {"start": s.start, "end": s.end, "score": round(p, 4)}
@@ -173,36 +175,45 @@ class ClaimsAnalyzer(BaseAnalyzer):
             min_cosine=self.match_min_cosine,
         )
 
-    def _span(
-        self, doc: Document, sentence: Span, text: str, score: float, found: list[Match]
-    ) -> Span:
-        kind = claim_type(text)
-        named = entities(text)
-        attrs: dict[str, Any] = {
-            "type": kind,
-            "entities": named,
-            "matches": [_match_record(m) for m in found],
-        }
-        explanation = f"Check-worthy {kind} claim (p={score:.2f})"
-        if named:
-            explanation += f" about {', '.join(named[:3])}"
-        if found:
-            best = found[0].record
-            explanation += (
-                f". Already fact-checked by {best.publisher or 'a fact-checker'}: "
-                f"{best.verdict or best.rating}"
-            )
-        return doc.span(sentence.start, sentence.end, "claim", score, explanation + ".", attrs)
+
+def _claim(sentence: Span, text: str, score: float, found: list[Match]) -> Claim:
+    return Claim(
+        start=sentence.start,
+        end=sentence.end,
+        score=score,
+        type=claim_type(text),
+        entities=tuple(entities(text)),
+        matches=tuple(_fact_check(m) for m in found),
+    )
 
 
-def _match_record(match: Match) -> dict[str, Any]:
-    r = match.record
-    return {
-        "claim_id": r.id,
-        "claim": r.claim,
-        "verdict": r.verdict,
-        "rating": r.rating,
-        "url": r.url,
-        "publisher": r.publisher,
-        "score": round(match.score, 4),
+def _span(doc: Document, claim: Claim) -> Span:
+    """The report's view of a claim: ``attrs`` carries its type, names and matches as JSON."""
+    attrs: dict[str, Any] = {
+        "type": claim.type,
+        "entities": list(claim.entities),
+        "matches": [m.as_dict() for m in claim.matches],
     }
+    explanation = f"Check-worthy {claim.type} claim (p={claim.score:.2f})"
+    if claim.entities:
+        explanation += f" about {', '.join(claim.entities[:3])}"
+    if claim.matches:
+        best = claim.matches[0]
+        explanation += (
+            f". Already fact-checked by {best.publisher or 'a fact-checker'}: "
+            f"{best.verdict or best.rating}"
+        )
+    return doc.span(claim.start, claim.end, "claim", claim.score, explanation + ".", attrs)
+
+
+def _fact_check(match: Match) -> FactCheckMatch:
+    r = match.record
+    return FactCheckMatch(
+        claim_id=r.id,
+        claim=r.claim,
+        rating=r.rating,
+        score=round(match.score, 4),
+        verdict=r.verdict,
+        url=r.url,
+        publisher=r.publisher,
+    )

@@ -13,6 +13,14 @@ from typing import Any, ClassVar, get_args
 from pydantic import Field
 
 from spinlens.analyzers.base import AnalyzerOptions, BaseAnalyzer, Result, register
+from spinlens.analyzers.results import (
+    Mutation,
+    ProvenanceResult,
+    Quote,
+    QuoteCheck,
+    SourceMatch,
+    quotes_of,
+)
 from spinlens.config import Settings
 from spinlens.document import Document, Span
 from spinlens.provenance.schema import MutationType
@@ -76,7 +84,8 @@ class ProvenanceAnalyzer(BaseAnalyzer):
 
         if not self.index.is_file():
             return Result()
-        quotes = context["quotes"].data.get("quotes") if "quotes" in context else None
+        typed = quotes_of(context)  # None: quotes did not run, trace finds them itself
+        quotes = None if typed is None else [_quote_ref(q) for q in typed if q.is_direct]
         with Store(self.index, create=False) as store:
             result = trace(
                 store,
@@ -88,14 +97,29 @@ class ProvenanceAnalyzer(BaseAnalyzer):
                 check_quotes=self.check_quotes,
             )
         if not result["sources"]:
-            return Result(data={"sources": [], "mutations": [], "quotes": result.get("quotes", [])})
-        spans = [*_mutation_spans(doc, result), *_quote_spans(doc, result)]
+            # Without a source the quote checks stay in the data only: no findings, no evidence.
+            data = {"sources": [], "mutations": [], "quotes": result.get("quotes", [])}
+            return ProvenanceResult(data=data)
+        checks = tuple(_quote_check(q) for q in result.get("quotes", []))
+        sources = tuple(_source(s) for s in result["sources"])
+        mutations = tuple(_mutation(m) for m in result["mutations"])
+        confidence = sources[0].containment
+        spans = [
+            *(_mutation_span(doc, m, confidence) for m in mutations if m.in_article),
+            *(_quote_span(doc, q) for q in checks),
+        ]
         data = {
             key: result[key]
             for key in ("sources", "best_source", "mutations", "aligned", "source_text", "summary")
         }
         data["quotes"] = result.get("quotes", [])
-        return Result(spans=tuple(sorted(spans, key=lambda s: (s.start, s.end))), data=data)
+        return ProvenanceResult(
+            spans=tuple(sorted(spans, key=lambda s: (s.start, s.end))),
+            data=data,
+            sources=sources,
+            mutations=mutations,
+            quote_checks=checks,
+        )
 
 
 def _loaded_spans(context: Mapping[str, Result]) -> list[tuple[int, int]]:
@@ -104,32 +128,68 @@ def _loaded_spans(context: Mapping[str, Result]) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in context["propaganda"].spans if s.label in LOADED_TECHNIQUES]
 
 
-def _mutation_spans(doc: Document, result: Mapping[str, Any]) -> list[Span]:
-    confidence = float(result["sources"][0]["containment"])
-    spans = []
-    for m in result["mutations"]:
-        if m["op"] == "deleted" or m["end"] <= m["start"]:
-            continue  # deletions have no place in the article; they are in data["mutations"]
-        attrs = {
-            "op": m["op"],
-            "source_id": m["source_id"],
-            "source_start": m["source_start"],
-            "source_end": m["source_end"],
-            "source_text": m["source_text"],
-            "level": m["level"],
-            "tags": m["tags"],
-        }
-        why = f"{m['explanation']} (compared with {m['source_id']})"
-        spans.append(doc.span(m["start"], m["end"], m["type"], confidence, why, attrs))
-    return spans
+def _quote_ref(quote: Quote) -> dict[str, Any]:
+    return {"start": quote.start, "end": quote.end, "speaker": quote.speaker}
 
 
-def _quote_spans(doc: Document, result: Mapping[str, Any]) -> list[Span]:
-    spans = []
-    for q in result.get("quotes", []):
-        attrs = {"speaker": q.get("speaker"), "detail": q["detail"]}
-        if q.get("source_id"):
-            attrs["source_id"] = q["source_id"]
-        score = 0.9 if q["label"] == "quote_not_found" else float(q.get("similarity") or 1.0)
-        spans.append(doc.span(q["start"], q["end"], q["label"], score, q["detail"], attrs))
-    return spans
+def _source(s: Mapping[str, Any]) -> SourceMatch:
+    return SourceMatch(
+        id=s["id"],
+        score=float(s["score"]),
+        containment=float(s["containment"]),
+        title=s.get("title"),
+        url=s.get("url"),
+        date=s.get("date"),
+    )
+
+
+def _mutation(m: Mapping[str, Any]) -> Mutation:
+    return Mutation(
+        op=m["op"],
+        type=m["type"],
+        start=m["start"],
+        end=m["end"],
+        source_id=m["source_id"],
+        source_start=m["source_start"],
+        source_end=m["source_end"],
+        text=m["text"],
+        source_text=m["source_text"],
+        level=m["level"],
+        tags=tuple(m["tags"]),
+        explanation=m["explanation"],
+    )
+
+
+def _quote_check(q: Mapping[str, Any]) -> QuoteCheck:
+    return QuoteCheck(
+        start=q["start"],
+        end=q["end"],
+        label=q["label"],
+        detail=q["detail"],
+        speaker=q.get("speaker"),
+        source_id=q.get("source_id"),
+        similarity=q.get("similarity"),
+    )
+
+
+def _mutation_span(doc: Document, m: Mutation, confidence: float) -> Span:
+    """Deletions have no place in the article; they are in ``mutations`` and the data."""
+    attrs = {
+        "op": m.op,
+        "source_id": m.source_id,
+        "source_start": m.source_start,
+        "source_end": m.source_end,
+        "source_text": m.source_text,
+        "level": m.level,
+        "tags": list(m.tags),
+    }
+    why = f"{m.explanation} (compared with {m.source_id})"
+    return doc.span(m.start, m.end, m.type, confidence, why, attrs)
+
+
+def _quote_span(doc: Document, q: QuoteCheck) -> Span:
+    attrs: dict[str, Any] = {"speaker": q.speaker, "detail": q.detail}
+    if q.source_id:
+        attrs["source_id"] = q.source_id
+    score = 0.9 if q.label == "quote_not_found" else float(q.similarity or 1.0)
+    return doc.span(q.start, q.end, q.label, score, q.detail, attrs)

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from spinlens.analyzers.base import AnalyzerOptions, BaseAnalyzer, Result, register
+from spinlens.analyzers.results import Quote, QuotesResult
 from spinlens.config import Settings
 from spinlens.document import Document, Span
 from spinlens.text.quotes import (
@@ -55,11 +56,12 @@ class QuotesAnalyzer(BaseAnalyzer):
         matches = [*find_quotes(doc.text), *find_attributions(doc.text)]
         if self.scare_quotes:
             matches.extend(find_scare_quotes(doc.text))
-        spans = [self._span(doc, m) for m in matches if m.end > m.start]
-        quotes = [
-            _quote_record(doc, s) for s in spans if s.label in {"quote", "unattributed_quote"}
-        ]
-        return Result(spans=tuple(sorted(spans, key=lambda s: s.start)), data={"quotes": quotes})
+        spans = sorted(
+            (self._span(doc, m) for m in matches if m.end > m.start), key=lambda s: s.start
+        )
+        quotes = tuple(_quote(doc, s) for s in spans)
+        records = [_quote_record(q) for q in quotes if q.is_direct]
+        return QuotesResult(spans=tuple(spans), quotes=quotes, data={"quotes": records})
 
     def _span(self, doc: Document, match: QuoteMatch) -> Span:
         label = match.kind
@@ -104,11 +106,25 @@ def _resolve_speaker(doc: Document, match: QuoteMatch) -> str | None:
     return None
 
 
-def _quote_record(doc: Document, span: Span) -> dict[str, Any]:
+def _quote(doc: Document, span: Span) -> Quote:
+    """The typed hand-off of one span this analyzer just built (its attrs are its own)."""
+    return Quote(
+        start=span.start,
+        end=span.end,
+        label=span.label,
+        text=doc.text[span.start : span.end],
+        speaker=span.attrs["speaker"],
+        speaker_mention=span.attrs["speaker_mention"],
+        cue=span.attrs["cue"],
+    )
+
+
+def _quote_record(quote: Quote) -> dict[str, Any]:
+    """The report's ``data["quotes"]`` item (direct quotes only)."""
     return {
-        "start": span.start,
-        "end": span.end,
-        "text": doc.text[span.start : span.end],
-        "speaker": span.attrs.get("speaker"),
-        "cue": span.attrs.get("cue"),
+        "start": quote.start,
+        "end": quote.end,
+        "text": quote.text,
+        "speaker": quote.speaker,
+        "cue": quote.cue,
     }

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from spinlens.analyzers.base import Result
+from spinlens.analyzers.results import QuoteCheck, SourceMatch, claims_of, provenance_of
 from spinlens.analyzers.verdict.signals import Evidence, Signal
 from spinlens.document import Document, Span
 
@@ -125,67 +126,63 @@ def provenance(
     doc: Document, context: Mapping[str, Result], weights: Mapping[str, Any]
 ) -> list[Draft]:
     """Mutations of the likely source, and quotes checked against it."""
-    if "provenance" not in context:
+    result = provenance_of(context)
+    if result is None:
         return []
-    result = context["provenance"]
-    groups: dict[str, list[Span]] = defaultdict(list)
-    for span in result.spans:
-        groups[span.label].append(span)
-    drafts: list[Draft] = []
-    source = _source_name(result.data)
-    for label, spans in groups.items():
-        if label in weights["quote_checks"]:
-            drafts.extend(
-                _quote_check(doc, label, s, weights["quote_checks"][label]) for s in spans
-            )
-        elif label in weights["provenance"]:
-            w = weights["provenance"][label] * math.log1p(len(spans)) / math.log(2)
-            text = (
-                f"Changed from its likely source{source} ({_pretty(label)}, {len(spans)}): "
-                f"{_examples(doc, _ev(spans, 'provenance'), 3)}"
-            )
-            drafts.append(Draft(text, w, _ev(spans, "provenance")))
+    drafts: list[Draft] = [
+        _quote_check(doc, check, weights["quote_checks"][check.label])
+        for check in result.quote_checks
+        if check.label in weights["quote_checks"]
+    ]
+    groups: dict[str, list[Evidence]] = defaultdict(list)
+    for m in result.mutations:
+        if m.in_article and m.type in weights["provenance"]:
+            groups[m.type].append(Evidence(m.start, m.end, "provenance", m.type))
+    source = _source_name(result.best_source)
+    for label, evidence in groups.items():
+        w = weights["provenance"][label] * math.log1p(len(evidence)) / math.log(2)
+        text = (
+            f"Changed from its likely source{source} ({_pretty(label)}, {len(evidence)}): "
+            f"{_examples(doc, evidence, 3)}"
+        )
+        drafts.append(Draft(text, w, tuple(evidence)))
     return drafts
 
 
-def _source_name(data: Mapping[str, Any]) -> str:
-    sources = data.get("sources") or []
-    if sources and isinstance(sources[0], Mapping):
-        name = sources[0].get("title") or sources[0].get("url") or sources[0].get("id")
-        return f" “{_short(str(name), 50)}”" if name else ""
-    return ""
+def _source_name(source: SourceMatch | None) -> str:
+    name = source and (source.title or source.url or source.id)
+    return f" “{_short(name, 50)}”" if name else ""
 
 
-def _quote_check(doc: Document, label: str, span: Span, weight: float) -> Draft:
-    speaker = span.attrs.get("speaker") or "its speaker"
-    detail = str(span.attrs.get("detail") or "").strip()
+def _quote_check(doc: Document, check: QuoteCheck, weight: float) -> Draft:
+    speaker = check.speaker or "its speaker"
+    detail = check.detail.strip()
     words = {
         "quote_not_found": "is not in the likely source",
         "quote_misattributed": "was said by someone else in the source",
         "quote_altered_in_source": "differs from the source's wording",
         "quote_verified": "matches the source",
     }
-    what = words.get(label, _pretty(label))
+    what = words.get(check.label, _pretty(check.label))
     text = f"Quote attributed to {speaker} {what}" + (f" ({detail})" if detail else "")
-    return Draft(text, weight, _ev([span], "provenance"))
+    return Draft(text, weight, (Evidence(check.start, check.end, "provenance", check.label),))
 
 
 def claims(context: Mapping[str, Result], weights: Mapping[str, float], cap: float) -> list[Draft]:
-    if "claims" not in context:
-        return []
+    """One reason per claim that matches a fact-check with a weighted rating."""
     drafts = []
-    for span in context["claims"].spans:
-        matches = [m for m in span.attrs.get("matches") or [] if isinstance(m, Mapping)]
-        rated = [m for m in matches if m.get("rating") in weights]
+    for claim in claims_of(context):
+        rated = [m for m in claim.matches if m.rating in weights]
         if not rated:
             continue
-        best = max(rated, key=lambda m: float(m.get("score") or 0.0))
-        rating = str(best["rating"])
-        who = f" by {_short(str(best['publisher']), 80)}" if best.get("publisher") else ""
-        claim = _short(str(best.get("claim") or ""), 160)
-        text = f"Claim matches a fact-check rated {_short(rating, 40)}{who}: “{claim}”"
-        weight = weights[rating] * float(best.get("score") or 1.0)
-        drafts.append(Draft(text, weight, _ev([span], "claims")))
+        best = max(rated, key=lambda m: m.score)
+        who = f" by {_short(best.publisher, 80)}" if best.publisher else ""
+        text = (
+            f"Claim matches a fact-check rated {_short(best.rating, 40)}{who}: "
+            f"“{_short(best.claim, 160)}”"
+        )
+        evidence = (Evidence(claim.start, claim.end, "claims", "claim"),)
+        drafts.append(Draft(text, weights[best.rating] * best.score, evidence))
     total = sum(d.weight for d in drafts if d.weight > 0)
     if total > cap:  # many false claims saturate: the verdict is already clear
         drafts = [

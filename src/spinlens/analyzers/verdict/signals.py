@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from spinlens.analyzers.base import Result
-from spinlens.document import Document, Span
+from spinlens.analyzers.results import Quote, quotes_of
+from spinlens.document import Document
 from spinlens.lexicons import Lexicon, load
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
@@ -175,10 +176,10 @@ def _headline_signals(text: str, bounds: tuple[int, int] | None) -> dict[str, tu
     return {"headline_shouting": shouting, "headline_exclamations": marks}
 
 
-def _quotes(context: Mapping[str, Result]) -> tuple[Span, ...]:
-    """The quotes analyzer's spans, as the pipeline ran it (with the user's options); none
+def _quotes(context: Mapping[str, Result]) -> tuple[Quote, ...]:
+    """The quotes analyzer's quotes, as the pipeline ran it (with the user's options); none
     when it was skipped: the verdict never runs an analyzer behind the user's back."""
-    return context["quotes"].spans if "quotes" in context else ()
+    return quotes_of(context) or ()
 
 
 def signals(doc: Document, context: Mapping[str, Result]) -> list[Signal]:
