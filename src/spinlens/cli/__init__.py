@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "batch",
     "index",
     "verdict",
+    "watch",
     "status",
 )
 
