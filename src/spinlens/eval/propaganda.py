@@ -48,6 +48,7 @@ def tc_on_gold_spans(bundle: Bundle, ptc: PTC, ids: Iterable[str], head_weight: 
     """
     import numpy as np
 
+    from spinlens.analyzers.propaganda.article import ArticleSpans
     from spinlens.analyzers.propaganda.detect import technique_probs
     from spinlens.analyzers.propaganda.taxonomy import PTC_LABELS
     from spinlens.eval.propaganda_score import tc_micro_f1
@@ -62,13 +63,14 @@ def tc_on_gold_spans(bundle: Bundle, ptc: PTC, ids: Iterable[str], head_weight: 
         for g in spans:
             counts[(g.start, g.end)] = counts.get((g.start, g.end), 0) + 1
             gold.append((art, g.start, g.end, g.technique or ""))
+        article = ArticleSpans(text, list(counts))
         for (start, end), k in counts.items():
             head = None
             if out is not None and head_weight > 0:
                 starts, ends = out.encoded.offsets[:, 0], out.encoded.offsets[:, 1]
                 inside = (starts < end) & (ends > start)
                 head = out.probs[inside, 1:].mean(axis=0) if inside.any() else None
-            dist = technique_probs(bundle, text, start, end, head, head_weight)
+            dist = technique_probs(bundle, text, start, end, head, head_weight, article)
             for idx in np.argsort(-dist)[:k]:
                 pred.append((art, start, end, PTC_LABELS[int(idx)]))
     return tc_micro_f1(pred, gold)

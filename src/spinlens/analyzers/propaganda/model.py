@@ -68,7 +68,7 @@ class LinearModel:
             self.dense_weight = float(z["dense_weight"]) if "dense_weight" in z else 1.0
 
     def scores(
-        self, row: F.SparseRow, dense: npt.NDArray[np.float32] | None = None
+        self, row: F.SparseRow | F.SpanRow, dense: npt.NDArray[np.float32] | None = None
     ) -> npt.NDArray[np.float32]:
         out = F.scores(row, self.coef, self.bias)
         if self.dense_coef is not None and dense is not None:
@@ -77,7 +77,9 @@ class LinearModel:
             )
         return out
 
-    def softmax(self, row: F.SparseRow, temperature: float = 1.0) -> npt.NDArray[np.float32]:
+    def softmax(
+        self, row: F.SparseRow | F.SpanRow, temperature: float = 1.0
+    ) -> npt.NDArray[np.float32]:
         s = self.scores(row) / np.float32(temperature)
         e: npt.NDArray[np.float32] = np.exp(s - s.max()).astype(np.float32)
         return e / np.float32(e.sum())
