@@ -93,34 +93,44 @@ def iter_listing(
     depth: int = 0,
 ) -> Iterator[Loaded]:
     """Every article a feed or sitemap lists, fetched one by one."""
+    for item in article_links(client, data, origin=origin, base_url=base_url, depth=depth):
+        if isinstance(item, Loaded):
+            yield item
+        elif known(item.url):
+            yield Loaded(item.url, error=SkippedRecord(item.url, ALREADY_INDEXED))
+        else:
+            yield fetch_page(client, item, limits)
+
+
+def article_links(
+    client: PoliteClient,
+    data: bytes,
+    *,
+    origin: str,
+    base_url: str | None,
+    depth: int = 0,
+) -> Iterator[Link | Loaded]:
+    """The article links of a feed or sitemap, child sitemaps of an index followed; a listing
+    that cannot be read or fetched comes as a Loaded error in its place."""
     try:
         links = links_in(data, origin=origin, base_url=base_url)
     except SpinlensError as exc:
         yield Loaded(origin, error=exc)
         return
     for link in links:
-        if link.is_listing:
-            if depth >= MAX_SITEMAP_DEPTH:
-                yield Loaded(link.url, error=SkippedRecord(link.url, "sitemaps nested too deep"))
-                continue
+        if not link.is_listing:
+            yield link
+        elif depth >= MAX_SITEMAP_DEPTH:
+            yield Loaded(link.url, error=SkippedRecord(link.url, "sitemaps nested too deep"))
+        else:
             try:
                 child = client.get(link.url)
             except SpinlensError as exc:
                 yield Loaded(link.url, error=exc)
                 continue
-            yield from iter_listing(
-                client,
-                child.body,
-                origin=link.url,
-                base_url=child.url,
-                limits=limits,
-                known=known,
-                depth=depth + 1,
+            yield from article_links(
+                client, child.body, origin=link.url, base_url=child.url, depth=depth + 1
             )
-        elif known(link.url):
-            yield Loaded(link.url, error=SkippedRecord(link.url, ALREADY_INDEXED))
-        else:
-            yield fetch_page(client, link, limits)
 
 
 def fetch_page(client: PoliteClient, link: Link, limits: CrawlLimits) -> Loaded:
