@@ -10,7 +10,6 @@ OUT is a folder of part files (JSONL or Parquet), appended to on a rerun.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -21,16 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from spinlens.batch.engine import Job, Summary
 from spinlens.batch.output import LineWriter
-from spinlens.batch.tasks import (
-    CSV_SUFFIXES,
-    JSON_SUFFIXES,
-    JSONL_SUFFIXES,
-    BadRecord,
-    Task,
-    file_key,
-    task_from_line,
-)
-from spinlens.batch.work import Plan, preflight, process
+from spinlens.batch.tasks import BadRecord, Task, task_from_line
+from spinlens.batch.work import Outcome, Plan, preflight, process
+from spinlens.document.loaders import Unit, reader_for
 from spinlens.errors import (
     ConfigError,
     EmptyInputError,
@@ -96,13 +88,18 @@ def _input_files(sources: tuple[str, ...]) -> dict[str, list[str]]:
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
         for file in _walk(path):
-            suffix = file.suffix.lower()
-            if suffix in JSONL_SUFFIXES:
+            reader = reader_for(file)
+            if reader is not None and reader.name == "jsonl":
                 groups["jsonl"].append(str(file.resolve()))
-            elif suffix in CSV_SUFFIXES:
-                groups[suffix.lstrip(".")].append(str(file.resolve()))
-            elif suffix in JSON_SUFFIXES:
+            elif reader is not None and reader.name == "csv":
+                groups[file.suffix.lower().lstrip(".")].append(str(file.resolve()))
+            elif reader is not None and reader.name == "json":
                 raise InputError(f"{file}: the Spark engine reads JSONL, not JSON arrays")
+            elif reader is not None:
+                raise InputError(
+                    f"{file}: the Spark engine reads JSONL, CSV/TSV and article files, "
+                    f"not {reader.name}; use the local engine"
+                )
             elif file.stat().st_size == 0:  # binaryFile skips these silently; report them
                 groups["empty"].append(str(file.resolve()))
             else:
@@ -169,30 +166,39 @@ def read_raw(spark: SparkSession, groups: dict[str, list[str]]) -> DataFrame:
     return raw
 
 
-def to_tasks(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-    """mapInPandas: raw rows to keyed tasks (or bad records), as the local engine reads them."""
+def tasks_of(max_bytes: int) -> Any:
+    """mapInPandas function: raw rows to keyed tasks (or bad records), as read locally."""
+
+    def to_tasks(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for batch in batches:
+            yield _task_frame(batch, max_bytes)
+
+    return to_tasks
+
+
+def _task_frame(batch: pd.DataFrame, max_bytes: int) -> pd.DataFrame:
     import pandas as pd
 
-    for batch in batches:
-        rows: list[dict[str, Any]] = []
-        for origin, kind, line, content in batch.itertuples(index=False):
-            if kind == "file":
-                rows.append(_task_row(file_key(origin), origin, kind, None, content))
-                continue
-            if kind == "empty":  # as the local engine reports an empty article file
-                row = _task_row(file_key(origin), origin, kind, None, None)
-                error = EmptyInputError(f"{origin}: input is empty")
-                rows.append({**row, "code": error.code, "error": str(error)})
-                continue
-            item = task_from_line(line, origin)
-            if isinstance(item, BadRecord):
-                # Spark gives no line numbers; the line's start lets a reader find it.
-                message = f"{item.error} (the line begins {line[:80]!r})"
-                row = _task_row(item.key, origin, kind, line, None)
-                rows.append({**row, "code": item.error.code, "error": message})
-            else:
-                rows.append(_task_row(item.key, origin, kind, line, None))
-        yield pd.DataFrame(rows, columns=TASK_COLUMNS)
+    rows: list[dict[str, Any]] = []
+    for origin, kind, line, content in batch.itertuples(index=False):
+        key = Unit(origin, "file", path=origin).key
+        if kind == "file":
+            rows.append(_task_row(key, origin, kind, None, content))
+            continue
+        if kind == "empty":  # as the local engine reports an empty article file
+            row = _task_row(key, origin, kind, None, None)
+            error = EmptyInputError(f"{origin}: input is empty")
+            rows.append({**row, "code": error.code, "error": str(error)})
+            continue
+        item = task_from_line(line, origin, max_bytes)
+        if isinstance(item, BadRecord):
+            # Spark gives no line numbers; the line's start lets a reader find it.
+            message = f"{item.error} (the line begins {line[:80]!r})"
+            row = _task_row(item.key, origin, kind, line, None)
+            rows.append({**row, "code": item.error.code, "error": message})
+        else:
+            rows.append(_task_row(item.key, origin, kind, line, None))
+    return pd.DataFrame(rows, columns=TASK_COLUMNS)
 
 
 def _task_row(
@@ -221,11 +227,12 @@ def analyzer(plan: Plan) -> Any:
             for key, origin, kind, line, content in batch[
                 ["key", "origin", "kind", "line", "content"]
             ].itertuples(index=False):
-                if kind == "file":
-                    task = Task(key, origin, "file", path=origin, data=bytes(content))
-                else:
-                    task = Task(key, origin, "record", payload=json.loads(line))
-                outcome = process(task, plan)
+                item = _task(key, origin, kind, line, content, plan)
+                outcome = (
+                    process(item, plan)
+                    if isinstance(item, Task)
+                    else Outcome(key, origin, error=str(item.error), code=item.error.code)
+                )
                 rows.append(
                     {
                         "id": key,
@@ -239,6 +246,17 @@ def analyzer(plan: Plan) -> Any:
             yield pd.DataFrame(rows, columns=OUT_COLUMNS)
 
     return analyze
+
+
+def _task(
+    key: str, origin: str, kind: str, line: str | None, content: bytes | None, plan: Plan
+) -> Task | BadRecord:
+    """The task a row stands for: lines were checked by ``tasks_of`` and are read again."""
+    if kind == "file":
+        return Task(key, Unit(origin, "file", path=origin, data=bytes(content or b"")))
+    max_bytes = int(plan.settings.get("limits", {}).get("max_bytes", 5_000_000))
+    item = task_from_line(line or "", origin, max_bytes)
+    return Task(key, item.unit) if isinstance(item, Task) else item
 
 
 def done_ids_frame(spark: SparkSession, out: Path, out_format: str) -> DataFrame | None:
@@ -282,7 +300,7 @@ def _run(spark: SparkSession, job: Job, out_format: str, groups: dict[str, list[
 
     began = time.perf_counter()
     summary = Summary()
-    tasks = read_raw(spark, groups).mapInPandas(to_tasks, TASK_SCHEMA)
+    tasks = read_raw(spark, groups).mapInPandas(tasks_of(job.max_bytes), TASK_SCHEMA)
     tasks = tasks.persist(StorageLevel.MEMORY_AND_DISK)
     good = tasks.where(F.col("error").isNull())
     fresh_count = good.count()

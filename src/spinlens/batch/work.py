@@ -18,7 +18,7 @@ from typing import Any
 from spinlens.batch.tasks import Task
 from spinlens.config import Settings
 from spinlens.document import Document
-from spinlens.document.loaders import document_from_record, load_bytes
+from spinlens.document.loaders import Limits, unit_document
 from spinlens.errors import InputError, SpinlensError
 from spinlens.pipeline import Pipeline
 
@@ -103,24 +103,21 @@ def exit_with_parent() -> None:
     threading.Thread(target=watch, name="spinlens-parent-watch", daemon=True).start()
 
 
-def load_task(task: Task, max_bytes: int) -> Document:
-    if task.kind == "record":
-        doc = document_from_record(task.payload, name=task.origin, max_bytes=max_bytes)
-    else:
-        data = task.data
-        if data is None:
-            with open(task.path, "rb") as handle:
-                data = handle.read(max_bytes + 1)
-        doc = load_bytes(data, name=task.path, max_bytes=max_bytes)
+def load_task(task: Task, limits: Limits) -> Document:
+    """The task's Document, carrying the task's id (a record without one gets its hash)."""
+    doc = unit_document(task.unit, limits)
     return doc if doc.id == task.key else replace(doc, id=task.key)
 
 
 def process(task: Task, plan: Plan) -> Outcome:
     """Analyse one task; any failure becomes an Outcome with an error, never an exception."""
     pipeline = pipeline_for(plan)
-    max_bytes = int(plan.settings.get("limits", {}).get("max_bytes", 5_000_000))
+    limits = plan.settings.get("limits", {})
+    read_limits = Limits(
+        int(limits.get("max_bytes", 5_000_000)), float(limits.get("url_timeout", 15.0))
+    )
     try:
-        doc = load_task(task, max_bytes)
+        doc = load_task(task, read_limits)
         report = pipeline.run(doc)
     except SpinlensError as exc:
         return Outcome(task.key, task.origin, error=str(exc), code=exc.code)

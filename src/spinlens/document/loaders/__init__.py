@@ -1,121 +1,114 @@
-"""Turn what the user gave (path, directory, stdin, URL, JSON records) into Documents.
+"""The one input reader: whatever the user gave (paths, folders, stdin, URLs, records) to Documents.
 
-``iter_documents`` yields :class:`Loaded` items; a bad record inside a multi-record input is
-yielded as an error so batches can report it and go on, while a bad single input raises.
+Every entry point reads through here (``analyze``, ``batch``, ``index add``, ``reuse``, the
+server), so every input format works everywhere and a failure has one code everywhere:
+
+====  ================================================================================
+E100  no such file, or it cannot be read (permissions, I/O)
+E101  empty input
+E102  binary input (NUL or control characters), a file or a record's text alike
+E103  a file in an encoding that cannot be detected
+E104  over ``limits.max_bytes`` (a file, a record's body, a JSONL line at twice that)
+E105  a malformed record: bad JSON (too deep, an over-long integer, not UTF-8), a field of
+      the wrong type (``id`` string or integer; ``text``, ``html``, ``title``, ``url``,
+      ``date``, ``source`` strings), a lone surrogate escape, no ``text`` or ``html``
+E200  a URL that cannot be fetched (``fetch_url``)
+====  ================================================================================
+
+Inside a multi-record input a bad record is yielded as its error and reading goes on (a
+batch writes it to its side file and exits 8); a bad single input raises.
+
+Reading is two steps. :func:`read_units` turns sources into :class:`Unit` s (a checked
+record, a file to read, stdin's bytes, a URL) or :class:`Failed` ones, cheaply, so a batch
+can count and key its input in one process; :func:`unit_document` builds the Document (in a
+batch worker). :func:`read_documents` does both.
+
+Adding a format (WARC, feeds, sitemaps, ...)
+--------------------------------------------
+Write a module in this package with a class following :class:`FormatReader`: ``name``,
+``suffixes`` (matched against the end of the lower-cased file name, so ``.warc.gz``
+works), ``sniff(head)`` (the first 4 KB, for files whose suffix does not decide) and
+``read(path, limits)`` yielding units, never raising for bad content. A record-shaped item
+goes through :func:`record_unit` (all the checks above, E105 and friends); a page to fetch
+is ``Unit(origin, "url", url=...)``. Then add ``"spinlens.document.loaders.<module>:<Class>"``
+to ``formats.BUILTIN`` (imported on first use, so an optional dependency costs nothing
+until such a file is read). Code outside spinlens calls :func:`register_format`.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 from spinlens.document.document import Document
-from spinlens.document.loaders.html import document_from_html, looks_like_html
-from spinlens.document.loaders.records import document_from_record, iter_record_file
+from spinlens.document.loaders.base import Failed, FormatReader, Limits, Loaded, Unit
+from spinlens.document.loaders.content import load_bytes
+from spinlens.document.loaders.formats import format_readers, reader_for, register_format
+from spinlens.document.loaders.html import document_from_html
+from spinlens.document.loaders.reader import (
+    load_unit,
+    read_documents,
+    read_units,
+    unit_document,
+)
+from spinlens.document.loaders.records import (
+    check_record,
+    document_from_record,
+    parse_json,
+    record_unit,
+)
 from spinlens.document.loaders.text import decode_bytes, document_from_text
-from spinlens.document.loaders.url import fetch_url, is_url
-from spinlens.errors import InputError, SpinlensError
+from spinlens.document.loaders.url import fetch_url
+from spinlens.errors import InputError
 
 __all__ = [
+    "Failed",
+    "FormatReader",
+    "Limits",
     "Loaded",
+    "Unit",
+    "check_record",
     "decode_bytes",
     "document_from_html",
     "document_from_record",
     "document_from_text",
     "fetch_url",
+    "format_readers",
+    "holds_many",
     "iter_documents",
     "load_bytes",
     "load_document",
+    "load_unit",
+    "parse_json",
+    "read_documents",
+    "read_units",
+    "reader_for",
+    "record_unit",
+    "register_format",
+    "unit_document",
 ]
-
-TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-RECORD_SUFFIXES = {".jsonl", ".ndjson", ".json"}
-
-
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    """One input unit: a Document, or the error that stopped it, with where it came from."""
-
-    origin: str
-    document: Document | None = None
-    error: SpinlensError | None = None
-
-
-def load_bytes(
-    data: bytes, *, name: str = "<input>", max_bytes: int = 5_000_000, url: str | None = None
-) -> Document:
-    """A single document from raw bytes; HTML is recognised by its markup."""
-    text = decode_bytes(data, name=name, max_bytes=max_bytes)
-    if looks_like_html(text):
-        return document_from_html(text, url=url, name=name)
-    doc_id = Path(name).stem if name != "<input>" and url is None else None
-    return document_from_text(text, id=doc_id, url=url)
 
 
 def load_document(source: str, *, max_bytes: int = 5_000_000, timeout: float = 15.0) -> Document:
     """Exactly one Document from one source; raises on any problem."""
-    items = list(iter_documents([source], max_bytes=max_bytes, timeout=timeout))
-    if not items:
-        raise InputError(f"{source}: no documents found")
-    first = items[0]
-    if first.error is not None:
-        raise first.error
-    assert first.document is not None
-    return first.document
+    for item in read_documents([source], Limits(max_bytes, timeout)):
+        if item.error is not None:
+            raise item.error
+        assert item.document is not None
+        return item.document
+    raise InputError(f"{source}: no documents found")
 
 
 def iter_documents(
     sources: Iterable[str], *, max_bytes: int = 5_000_000, timeout: float = 15.0
 ) -> Iterator[Loaded]:
-    """Every document in every source, in order; directories are walked sorted by name."""
-    for source in sources:
-        if source == "-":
-            yield _single(
-                "<stdin>", lambda: load_bytes(_read_stdin(max_bytes), max_bytes=max_bytes)
-            )
-        elif is_url(source):
-            yield _single(
-                source, lambda s=source: fetch_url(s, timeout=timeout, max_bytes=max_bytes)
-            )
-        else:
-            yield from _iter_path(Path(source), max_bytes)
+    """Every document in every source, in order (``read_documents`` with keyword limits);
+    stdin is one article here, as ``analyze`` documents it."""
+    return read_documents(sources, Limits(max_bytes, timeout), stdin="document")
 
 
-def _iter_path(path: Path, max_bytes: int) -> Iterator[Loaded]:
-    if path.is_dir():
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            if child.name.startswith("."):
-                continue
-            yield from _iter_path(child, max_bytes)
-        return
-    if not path.exists():
-        yield Loaded(str(path), error=InputError(f"{path}: no such file or directory"))
-        return
-    suffix = path.suffix.lower()
-    if suffix in RECORD_SUFFIXES:
-        yield from iter_record_file(path, max_bytes=max_bytes)
-        return
+def holds_many(source: str) -> bool:
+    """Whether a source may hold several articles (a folder, or a multi-record format)."""
+    from pathlib import Path
 
-    def load() -> Document:
-        data = path.read_bytes() if path.stat().st_size <= max_bytes else b"x" * (max_bytes + 1)
-        doc = load_bytes(data, name=str(path), max_bytes=max_bytes)
-        return doc
-
-    yield _single(str(path), load)
-
-
-def _single(origin: str, load: object) -> Loaded:
-    try:
-        return Loaded(origin, document=load())  # type: ignore[operator]
-    except SpinlensError as exc:
-        return Loaded(origin, error=exc)
-    except OSError as exc:
-        return Loaded(origin, error=InputError(f"{origin}: cannot read: {exc.strerror or exc}"))
-
-
-def _read_stdin(max_bytes: int) -> bytes:
-    data = sys.stdin.buffer.read(max_bytes + 1)
-    return data
+    path = Path(source)
+    return path.is_dir() or (path.is_file() and reader_for(path) is not None)
