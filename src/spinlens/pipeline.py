@@ -8,14 +8,16 @@ failures (an analyzer that raises is recorded as an error and the rest still run
 
 from __future__ import annotations
 
+import copy
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from spinlens import __version__
 from spinlens.analyzers.base import Analyzer, Result, create, registry
-from spinlens.config import Settings
+from spinlens.config import Settings, load_settings
 from spinlens.document import Document
 from spinlens.errors import ConfigError, UnknownAnalyzerError
 from spinlens.report.schema import (
@@ -66,7 +68,14 @@ def _order(analyzers: dict[str, Analyzer]) -> list[Analyzer]:
 
 
 class Pipeline:
-    """Built once (models load once), then run over any number of documents."""
+    """Analyzers built once (models load once), then run over any number of documents.
+
+    ``pipe(text_or_document)`` gives one Report; ``pipe.pipe(texts)`` a stream of them;
+    ``pipe.select(names)`` a pipeline running fewer analyzers with the same loaded models;
+    ``pipe.close()`` (or ``with``) releases the stores analyzers hold open. Build one with
+    :func:`load_pipeline`, which reads ``spinlens.toml`` as the CLI does. Nothing outside
+    should edit ``analyzers``: select instead.
+    """
 
     def __init__(
         self,
@@ -82,9 +91,62 @@ class Pipeline:
             else select_analyzers(self.settings.only, self.settings.skip)
         )
         built = {n: create(n, self.settings.analyzers.get(n, {}), self.settings) for n in chosen}
-        self.analyzers = _order(built)
+        self.analyzers: Sequence[Analyzer] = tuple(_order(built))
         self.raise_errors = raise_errors
         self._initialized = False
+
+    @property
+    def names(self) -> list[str]:
+        """The analyzers this pipeline runs, in running order."""
+        return [a.name for a in self.analyzers]
+
+    def __call__(self, text_or_doc: str | Document, **meta: Any) -> Report:
+        """The Report of one text (its language detected) or Document."""
+        return self.run(_as_document(text_or_doc, meta))
+
+    def pipe(self, texts: Iterable[str | Document], *, batch_size: int = 32) -> Iterator[Report]:
+        """One Report per text or Document, in order, lazily.
+
+        ``batch_size`` bounds how many inputs are read ahead of the reports handed out (the
+        analyzers run document by document). An input that cannot become a Document (an
+        empty text) raises; use :mod:`spinlens.batch` to skip and report bad records.
+        """
+        if batch_size < 1:
+            raise ConfigError(f"batch_size must be at least 1, not {batch_size}")
+        batch: list[str | Document] = []
+        for item in texts:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                yield from (self(x) for x in batch)
+                batch = []
+        yield from (self(x) for x in batch)
+
+    def select(self, names: Iterable[str]) -> Pipeline:
+        """A pipeline running only ``names`` (kept in this one's order), sharing its loaded
+        analyzers: nothing is built or loaded again. A name this pipeline lacks is an error."""
+        wanted = list(dict.fromkeys(names))
+        missing = [n for n in wanted if n not in self.names]
+        if missing:
+            raise UnknownAnalyzerError(
+                f"analyzer(s) {', '.join(missing)} not loaded in this pipeline "
+                f"(loaded: {', '.join(self.names) or 'none'})"
+            )
+        view = copy.copy(self)
+        view.analyzers = tuple(a for a in self.analyzers if a.name in wanted)
+        return view
+
+    def close(self) -> None:
+        """Release what analyzers hold open (stores); views from ``select`` share them."""
+        for analyzer in self.analyzers:
+            close = getattr(analyzer, "close", None)
+            if callable(close):
+                close()
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def initialize(self) -> None:
         if not self._initialized:
@@ -155,6 +217,35 @@ class Pipeline:
             model=result.model,
         )
         return run, result
+
+
+def load_pipeline(
+    config: str | Path | Settings | None = None,
+    *,
+    only: Sequence[str] | None = None,
+    skip: Sequence[str] = (),
+    overrides: Sequence[str] = (),
+    raise_errors: bool = False,
+) -> Pipeline:
+    """The pipeline the CLI would run: settings from ``config`` (a TOML path, or Settings;
+    default ``./spinlens.toml`` when present, then ``SPINLENS_*``, then ``overrides`` such as
+    ``"analyzers.claims.threshold=0.6"``), analyzers from ``only`` (else the config's ``only``,
+    else every default one) minus the config's and the given ``skip``."""
+    settings = (
+        config
+        if isinstance(config, Settings)
+        else load_settings(Path(config) if config is not None else None, list(overrides))
+    )
+    names = select_analyzers(only or settings.only, [*settings.skip, *skip])
+    return Pipeline(names, settings=settings, raise_errors=raise_errors)
+
+
+def _as_document(text_or_doc: str | Document, meta: Mapping[str, Any]) -> Document:
+    if isinstance(text_or_doc, Document):
+        return text_or_doc
+    from spinlens.document.loaders import document_from_text
+
+    return document_from_text(text_or_doc, **meta)
 
 
 def build_report(

@@ -107,6 +107,9 @@ class BaseAnalyzer:
     def initialize(self) -> None:
         """Load models or stores; called once before the first ``analyze``."""
 
+    def close(self) -> None:
+        """Release open stores (``Pipeline.close``); optional in the protocol."""
+
     def analyze(self, doc: Document, context: Mapping[str, Result]) -> Result:
         raise NotImplementedError
 

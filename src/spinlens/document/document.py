@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from spinlens.document.language import detect_language
 from spinlens.document.segment import split_paragraphs, split_sentences
 from spinlens.document.span import Span
 
@@ -32,7 +33,13 @@ class Document:
 
     @classmethod
     def from_text(cls, text: str, **metadata: Any) -> Document:
-        """Build a Document and its paragraph and sentence layers from finished text."""
+        """Build a Document and its paragraph and sentence layers from finished text.
+
+        The language is detected unless given (``language=None`` says it is unknown):
+        analyzers for one language skip a document whose language is not theirs.
+        """
+        if "language" not in metadata:
+            metadata["language"] = detect_language(text)
         paragraphs = tuple(split_paragraphs(text))
         sentences = tuple(split_sentences(text, paragraphs))
         return cls(text=text, paragraphs=paragraphs, sentences=sentences, **metadata)

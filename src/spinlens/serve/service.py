@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import secrets
 from dataclasses import dataclass, field, replace
 
@@ -68,10 +67,7 @@ class Service:
                     f"analyzer '{name}' is not loaded in this server "
                     f"(loaded: {', '.join(self.loaded)})"
                 )
-        wanted = set(options.only or self.loaded) - set(options.skip)
-        view = copy.copy(pipeline)
-        view.analyzers = [a for a in pipeline.analyzers if a.name in wanted]
-        return view
+        return pipeline.select(n for n in options.only or self.loaded if n not in options.skip)
 
     def analyze(self, article: ArticleIn, options: AnalyzeOptions, pipeline: Pipeline) -> Report:
         """Runs on a worker thread, with that thread's pipeline.

@@ -134,6 +134,13 @@ class ClaimsAnalyzer(BaseAnalyzer):
                     "claims are scored without fact-check matches"
                 )
 
+    def close(self) -> None:
+        """Close the fact-check store; the next ``analyze`` loads and opens again."""
+        if self.matcher is not None:
+            self.matcher.store.close()
+        self.matcher = None
+        self.model = None
+
     def analyze(self, doc: Document, context: Mapping[str, Result]) -> Result:
         if self.model is None:
             self.initialize()

@@ -44,6 +44,12 @@ class SourcesAnalyzer(BaseAnalyzer):
         if self._store is None and self.path.is_file():
             self._store = SourceStore(self.path)
 
+    def close(self) -> None:
+        """Close the ratings store; the next ``analyze`` opens it again."""
+        if self._store is not None:
+            self._store.close()
+        self._store = None
+
     def analyze(self, doc: Document, context: Mapping[str, Result]) -> Result:
         self._open()
         target = _target(doc)

@@ -7,7 +7,6 @@ from typing import Any
 from charset_normalizer import from_bytes
 
 from spinlens.document.document import Document
-from spinlens.document.language import detect_language
 from spinlens.errors import BinaryInputError, DecodeError, EmptyInputError, InputTooLargeError
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
@@ -40,7 +39,7 @@ def decode_bytes(data: bytes, *, name: str = "<input>", max_bytes: int = 5_000_0
 def document_from_text(text: str, **metadata: Any) -> Document:
     if not text.strip():
         raise EmptyInputError("input text is empty")
-    metadata.setdefault("language", detect_language(text))
+    # Document.from_text detects the language when none is given.
     return Document.from_text(text, **{k: v for k, v in metadata.items() if v is not None})
 
 
