@@ -6,7 +6,6 @@ only; rerunning skips documents whose content hash is already in, so nothing is 
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,41 +14,12 @@ from spinlens.document import Document
 from spinlens.document.loaders import Loaded
 from spinlens.errors import SkippedRecord
 from spinlens.provenance.crawl import ALREADY_INDEXED
-from spinlens.provenance.shingles import band_keys, fingerprints, minhash, shingle_hashes, words
-from spinlens.provenance.store import Entry, Params, Store
+from spinlens.provenance.entries import Entry, Params, content_hash, prepare
+from spinlens.provenance.store import Store
+
+__all__ = ["IngestStats", "content_hash", "entry_for", "ingest", "prepare"]
 
 BATCH = 500
-
-
-def content_hash(text: str) -> str:
-    """Hash of the whitespace-normalised text: the same article re-extracted is the same."""
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
-
-
-def prepare(
-    doc_id: str,
-    text: str,
-    params: Params,
-    *,
-    url: str | None = None,
-    title: str | None = None,
-    date: str | None = None,
-    source: str | None = None,
-) -> Entry:
-    tokens = words(text)
-    hashes = shingle_hashes(tokens, params.k)
-    return Entry(
-        id=doc_id,
-        text=text,
-        content_hash=content_hash(text),
-        n_words=len(tokens),
-        band_keys=band_keys(minhash(hashes, params.num_perm), params.bands),
-        fingerprints=sorted(fingerprints(hashes, params.sample)),
-        url=url,
-        title=title,
-        date=date,
-        source=source,
-    )
 
 
 def entry_for(doc: Document, params: Params) -> Entry:

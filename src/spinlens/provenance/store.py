@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from spinlens.errors import ConfigError, InputError
+from spinlens.provenance.entries import Entry, Params, prepare
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -40,32 +41,6 @@ CREATE TABLE IF NOT EXISTS fingerprints (
 """
 _CHUNK = 900  # stay under SQLite's bound-parameter limit on old builds
 MAX_DF = 1000  # a fingerprint in more documents than this is boilerplate, not evidence
-
-
-@dataclass(frozen=True, slots=True)
-class Params:
-    """Index parameters, fixed when the index is created and stored in ``meta``."""
-
-    k: int = 5  # words per shingle
-    num_perm: int = 64  # MinHash permutations
-    bands: int = 16  # LSH bands (rows per band = num_perm / bands)
-    sample: int = 8  # keep shingle hashes divisible by this as fingerprints
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """A document ready to be written: metadata, text and its lookup keys."""
-
-    id: str
-    text: str
-    content_hash: str
-    n_words: int
-    band_keys: Sequence[int]
-    fingerprints: Iterable[int]
-    url: str | None = None
-    title: str | None = None
-    date: str | None = None
-    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,8 +164,6 @@ class Store:
 
     def _delete_id(self, doc_id: str) -> bool:
         """Delete a document and its keys; keys are recomputed from its text (no reverse index)."""
-        from spinlens.provenance.ingest import prepare
-
         row = self.conn.execute("SELECT pk, text FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             return False
