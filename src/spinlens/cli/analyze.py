@@ -23,7 +23,7 @@ from spinlens.cli.output import (
 )
 from spinlens.document.loaders import Loaded, iter_documents
 from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError
-from spinlens.pipeline import Pipeline, select_analyzers
+from spinlens.pipeline import Pipeline, load_pipeline, select_analyzers
 from spinlens.report import Report, json_schema
 from spinlens.report.render import renderer
 
@@ -75,15 +75,14 @@ def analyze(
     chosen = choose_format(fmt and fmt.value, output, several)
     folder = _page_folder(output) if chosen == "html" and several else None
     settings = State.settings()
-    names = select_analyzers(only or settings.only, [*settings.skip, *skip])
-    pipeline = Pipeline(names, settings=settings)
     items = iter_documents(
         sources, max_bytes=settings.limits.max_bytes, timeout=settings.limits.url_timeout
     )
-    if not several:
-        _analyze_one(items, pipeline, renderer(chosen), output)
-        return
-    written, bad = _analyze_many(items, pipeline, chosen, output, folder)
+    with load_pipeline(settings, only=only, skip=skip) as pipeline:
+        if not several:
+            _analyze_one(items, pipeline, renderer(chosen), output)
+            return
+        written, bad = _analyze_many(items, pipeline, chosen, output, folder)
     if folder is not None:
         sys.stderr.write(f"spinlens: wrote {written} HTML pages to {folder.folder}\n")
     if not written:
