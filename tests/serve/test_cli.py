@@ -83,3 +83,28 @@ def test_the_token_may_come_from_the_environment(monkeypatch: pytest.MonkeyPatch
         run = run_cli("serve", "--host", "0.0.0.0", "--port", port, "--only", "quotes")
     assert run.exit_code == 5 and "cannot listen on 0.0.0.0:" in run.stderr
     assert "--token" not in run.stderr.replace("choose --port", "")
+
+
+@pytest.mark.parametrize("token", [" ", "\t\n", "two words", "bell\x07"])
+def test_a_token_no_client_could_send_is_refused(
+    monkeypatch: pytest.MonkeyPatch, token: str
+) -> None:
+    """A whitespace-only token would start a server that can never authorise anyone."""
+    monkeypatch.setenv("SPINLENS_TOKEN", token)
+    run = run_cli("serve", "--only", "quotes")
+    assert run.exit_code == 5, run.stderr
+    assert "token" in run.stderr and "loading" not in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_insecure_prints_a_warning_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    monkeypatch.delenv("SPINLENS_TOKEN", raising=False)
+    with socket.socket() as taken:  # the port is taken, so the test stops before serving
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        run = run_cli("serve", "--host", "0.0.0.0", "--port", port, "--insecure")
+    assert run.exit_code == 5
+    assert "warning: --insecure" in run.stderr and "no token" in run.stderr

@@ -55,6 +55,32 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def check_token(token: str | None) -> None:
+    """A token that no client could send is refused (it would lock everyone out).
+
+    An empty token (``SPINLENS_TOKEN=``) means no token; one of spaces, or with spaces or
+    control characters in it, cannot be sent as ``Authorization: Bearer <token>``.
+    """
+    if not token:
+        return
+    if not token.strip():
+        raise ConfigError("the token is blank (only whitespace): give a real token, or none")
+    if any(c.isspace() or not c.isprintable() for c in token):
+        raise ConfigError(
+            "the token contains spaces or control characters, which an "
+            "'Authorization: Bearer' header cannot carry: choose another token"
+        )
+
+
+def insecure_warning(host: str, token: str | None) -> str:
+    if token or is_loopback(host):
+        return "--insecure has no effect here (the server is on loopback or has a token)"
+    return (
+        f"--insecure: the API on {url_host(host)} has no token; anyone who can reach this "
+        "port can run analyses and make the server fetch URLs"
+    )
+
+
 def url_host(host: str) -> str:
     """``host`` as it appears in a URL (IPv6 addresses in brackets)."""
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
@@ -87,6 +113,15 @@ def serve(
     max_body: int = typer.Option(
         6_000_000, "--max-body", min=1024, help="Largest request body in bytes (413 beyond)."
     ),
+    client_timeout: float = typer.Option(
+        30.0,
+        "--client-timeout",
+        min=0.1,
+        help="Seconds a client has to send its request headers, and then its body.",
+    ),
+    max_connections: int = typer.Option(
+        64, "--max-connections", min=1, help="Open connections at once (503 beyond)."
+    ),
     allow_private_urls: bool = typer.Option(
         False, "--allow-private-urls", help="Let URL fetches reach private/loopback hosts."
     ),
@@ -109,15 +144,18 @@ def serve(
     """
     require("fastapi", "server")
     require("uvicorn", "server")
+    check_token(token)
     if not is_loopback(host) and not token and not insecure:
         raise ConfigError(
             f"listening on {host} exposes the API beyond this machine: give --token "
             "(or SPINLENS_TOKEN), or --insecure to accept that"
         )
-    import uvicorn
+    if insecure:
+        sys.stderr.write(f"spinlens: warning: {insecure_warning(host, token)}\n")
 
     from spinlens.pipeline import Pipeline
     from spinlens.serve import ServeConfig, create_app
+    from spinlens.serve.server import uvicorn_server
 
     settings = State.settings()
     names = select_analyzers(only or settings.only, [*settings.skip, *skip])
@@ -128,14 +166,13 @@ def serve(
         queue=queue,
         timeout=timeout,
         max_body_bytes=max_body,
+        client_timeout=client_timeout,
+        max_connections=max_connections,
         allow_private_urls=allow_private_urls,
         allowed_hosts=allowed_hosts(host, allow_host),
     )
     sys.stderr.write(f"spinlens: loading {', '.join(names)} ...\n")
     app = create_app(settings, config, Pipeline(names, settings=settings))
     sys.stderr.write(f"spinlens: serving on http://{url_host(host)}:{port}/ (API docs at /docs)\n")
-    level = os.environ.get("SPINLENS_LOG_LEVEL", "warning")
-    server = uvicorn.Server(
-        uvicorn.Config(app, host=host, port=port, log_level=level, access_log=level == "info")
-    )
+    server = uvicorn_server(app, config, os.environ.get("SPINLENS_LOG_LEVEL", "warning"))
     server.run(sockets=[sock])
