@@ -29,7 +29,7 @@ def export_onnx(checkpoint: Path, out_dir: Path) -> dict[str, float]:
     """Write ``model.onnx`` (int8) and ``tokenizer.json``; return the check against torch."""
     import torch
 
-    from spinlens.train.claims_finetune import (
+    from spinlens.train.claims_model import (
         build_classifier,
         keep_layers,
         layer_count,

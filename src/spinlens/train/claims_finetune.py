@@ -33,9 +33,26 @@ from spinlens.analyzers.claims.formats import Sentence
 from spinlens.eval.claims import load_ct2024
 from spinlens.train.calibration import fit_calibration
 from spinlens.train.claims import training_set
+from spinlens.train.claims_model import (
+    MAX_LENGTH,
+    build_classifier,
+    keep_layers,
+    layer_count,
+    make_tokenizer,
+)
 from spinlens.train.propaganda import encoder_dir
 
-MAX_LENGTH = 96
+__all__ = [
+    "FinetuneConfig",
+    "batches",
+    "build_classifier",
+    "keep_layers",
+    "layer_count",
+    "make_tokenizer",
+    "optimizer_for",
+    "pad",
+    "train",
+]
 
 
 @dataclass
@@ -87,56 +104,6 @@ def optimizer_for(model: Any, cfg: Any, n_train: int) -> tuple[Any, Any]:
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
     return optimizer, scheduler
-
-
-def build_classifier(path: Path) -> Any:
-    """MiniLM + masked mean pooling + linear head; ``forward`` returns one logit per row."""
-    import torch
-    from transformers import AutoModel
-
-    class SentenceClassifier(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(path))
-            self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1)
-
-        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-            hidden = self.encoder(
-                input_ids=input_ids,
-                attention_mask=attention_mask,
-                token_type_ids=torch.zeros_like(input_ids),
-            )[0]
-            weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-            return self.head(self.dropout(pooled)).squeeze(-1)
-
-    return SentenceClassifier()
-
-
-def keep_layers(model: Any, layers: Sequence[int]) -> None:
-    """Keep only the given transformer layers of a :func:`build_classifier` model, in order
-    (a distilled student; the ONNX export then carries the smaller graph)."""
-    import torch
-
-    encoder = model.encoder
-    encoder.encoder.layer = torch.nn.ModuleList([encoder.encoder.layer[i] for i in layers])
-    encoder.config.num_hidden_layers = len(layers)
-
-
-def layer_count(state: dict[str, Any]) -> int:
-    """Number of transformer layers in a classifier state dict."""
-    prefix = "encoder.encoder.layer."
-    return 1 + max(int(k[len(prefix) :].split(".")[0]) for k in state if k.startswith(prefix))
-
-
-def make_tokenizer(max_length: int = MAX_LENGTH) -> Any:
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_file(str(encoder_dir() / "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(max_length=max_length)
-    return tokenizer
 
 
 def batches(
