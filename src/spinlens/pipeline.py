@@ -18,6 +18,7 @@ from typing import Any
 from spinlens import __version__
 from spinlens.analyzers.base import Analyzer, Result, create, registry
 from spinlens.config import Settings, load_settings
+from spinlens.deadline import check as check_deadline
 from spinlens.document import Document
 from spinlens.errors import ConfigError, UnknownAnalyzerError
 from spinlens.report.schema import (
@@ -160,6 +161,7 @@ class Pipeline:
         runs: list[AnalyzerRun] = []
         warnings: list[str] = []
         for analyzer in self.analyzers:
+            check_deadline()  # a server request past its time stops here (spinlens.deadline)
             run, result = self._run_one(analyzer, doc, context)
             runs.append(run)
             if result is not None:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from spinlens.deadline import check as check_deadline
 from spinlens.models.runtime import load_card, load_session, load_tokenizer, model_dir
 
 MODEL = "minilm"
@@ -66,6 +67,7 @@ def length_batches(
     encodings = tokenizer.encode_batch([t or " " for t in texts])
     order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
     for start in range(0, len(order), batch_size):
+        check_deadline()  # between batches: a cancelled server request stops here
         chunk = order[start : start + batch_size]
         width = max(len(encodings[i].ids) for i in chunk)
         ids = np.zeros((len(chunk), width), dtype=np.int64)

@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 from spinlens.analyzers.propaganda import features as F
 from spinlens.analyzers.propaganda import windows as W
+from spinlens.deadline import check as check_deadline
 from spinlens.models.runtime import load_session, load_tokenizer, model_dir
 
 MODEL_NAME = "propaganda"
@@ -41,6 +42,7 @@ class TokenTagger:
             return TokenProbs(enc, np.zeros((0, 1), dtype=np.float32))
         parts = []
         for i in range(0, len(ranges), BATCH):
+            check_deadline()  # between batches: a cancelled server request stops here
             chunk = ranges[i : i + BATCH]
             ids, mask = W.batch_inputs(enc.ids, chunk, self.cls_id, self.sep_id)
             out = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
