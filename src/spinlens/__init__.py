@@ -20,7 +20,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from spinlens._version import __version__
 
 if TYPE_CHECKING:
     from spinlens.document import Document, Span

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from spinlens import __version__
+from spinlens._version import __version__
 from spinlens.analyzers.base import Analyzer, Result, create, registry
 from spinlens.config import Settings, load_settings
 from spinlens.deadline import check as check_deadline
