@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from spinlens.provenance.benchmark import (
+from provenance_data import (  # the benchmark's data builder, next to this script
     Query,
     TypeScore,
     _hits,
@@ -28,6 +28,7 @@ from spinlens.provenance.benchmark import (
     read_articles,
     score_query,
 )
+
 from spinlens.provenance.candidates import find_sources
 from spinlens.provenance.ingest import prepare
 from spinlens.provenance.store import Entry, Params, Store

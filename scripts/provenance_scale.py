@@ -20,6 +20,7 @@ def main() -> None:
     spec = importlib.util.spec_from_file_location("bench_provenance", BENCH)
     if spec is None or spec.loader is None:
         raise SystemExit(f"cannot load {BENCH}")
+    sys.path.insert(0, str(BENCH.parent))  # bench/provenance.py imports its data builder
     module = importlib.util.module_from_spec(spec)
     sys.modules["bench_provenance"] = module  # worker processes unpickle by module name
     spec.loader.exec_module(module)

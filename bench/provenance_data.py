@@ -1,4 +1,5 @@
-"""A manipulated-copy benchmark built from real articles, and its scorer.
+"""A manipulated-copy benchmark built from real articles, and its scorer (``bench/provenance.py``
+and ``scripts/provenance_scale.py`` use it; it is not part of the installed package).
 
 Real articles (PTC, Horne 2017, FakeNewsAMT legit) are the sources; each query is a copy with
 seeded mutations of every type at known offsets; the index also holds the other real articles,
