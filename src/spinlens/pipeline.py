@@ -25,6 +25,7 @@ from spinlens.report.schema import (
     AnalyzerRun,
     DocumentInfo,
     Finding,
+    NotChecked,
     Report,
     Segment,
     Tool,
@@ -285,6 +286,11 @@ def build_report(
         data=data,
         verdict=verdicts[-1] if verdicts else None,
         warnings=warnings,
+        not_checked=[
+            NotChecked.model_validate(status.note())
+            for result in context.values()
+            for status in result.not_checked
+        ],
         config=dict(config),
     )
 

@@ -38,6 +38,7 @@ from spinlens.errors import (
     UnknownAnalyzerError,
 )
 from spinlens.report.schema import Verdict
+from spinlens.stores import StoreStatus
 
 ENTRY_POINT_GROUP = "spinlens.analyzers"
 
@@ -67,6 +68,8 @@ class Result:
     warnings: tuple[str, ...] = ()
     model: str | None = None
     verdict: Verdict | None = None  # set by an analyzer that judges the whole article
+    # Checks not made because a store is missing, empty or unreadable (spinlens.stores).
+    not_checked: tuple[StoreStatus, ...] = ()
 
 
 @runtime_checkable

@@ -12,7 +12,9 @@ sections accept added fields, so an analyzer may add one without breaking older 
 Read them typed through :meth:`Report.claims`, :meth:`Report.quotes`,
 :meth:`Report.provenance` and :meth:`Report.sources`, which validate the section they return
 (a hand-edited section that does not fit raises pydantic's ``ValidationError``); building a
-Report does not check them, so renderer tests may hand it partial data.
+Report does not check them, so renderer tests may hand it partial data. 1.2 also adds
+``Report.not_checked`` (checks not made because a store is missing, empty or unreadable) and
+``FactCheckMatch.probability`` (the same-claim probability that decides a match).
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ class FactCheckMatch(_Open):
     verdict: str | None = Field(None, description="the fact-checker's own wording")
     url: str | None = None
     publisher: str | None = None
+    probability: float | None = Field(
+        None, description="same-claim probability; a match is reported only above the threshold"
+    )
 
 
 class ClaimAttrs(_Open):
@@ -212,6 +217,18 @@ class Verdict(_Model):
     explanation: str = ""
 
 
+class NotChecked(_Model):
+    """A check that was not made: the store it needs is missing, empty or unreadable. Shown as
+    "not checked" for that analyzer, never as "nothing found"."""
+
+    analyzer: str
+    store: str = Field(description="fact-check database, provenance index or source lists")
+    path: str
+    problem: Literal["missing", "empty", "unreadable"]
+    detail: str = ""
+    command: str = Field(description="the command that fills the store")
+
+
 class Tool(_Model):
     name: str = "spinlens"
     version: str
@@ -231,6 +248,7 @@ class Report(_Model):
     )
     verdict: Verdict | None = None
     warnings: list[str] = Field(default_factory=list)
+    not_checked: list[NotChecked] = Field(default_factory=list)
     config: dict[str, Any] = Field(default_factory=dict)
 
     def claims(self) -> list[tuple[Finding, ClaimAttrs]]:
