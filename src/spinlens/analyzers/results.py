@@ -42,10 +42,12 @@ class FactCheckMatch:
     claim_id: str
     claim: str
     rating: str  # normalised: false, mostly_false, mixed, mostly_true, true, unknown, ...
-    score: float  # the matcher's score of the pair
+    score: float  # the reranker's score of the pair (topical; ranks the candidates)
     verdict: str | None = None  # the fact-checker's own wording ("Pants on fire")
     url: str | None = None
     publisher: str | None = None
+    # The same-claim probability (factcheck/sameclaim.py): what decides that it is reported.
+    probability: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The report's ``attrs["matches"]`` item (field names are the published JSON)."""
