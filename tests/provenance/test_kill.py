@@ -11,7 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-RECORDS = 1200
+from spinlens.provenance.ingest import BATCH
+
+RECORDS = 3 * BATCH + 100
 
 
 def _count(db: Path) -> int:
@@ -45,7 +47,7 @@ def test_kill_mid_ingest_then_rerun(tmp_path: Path) -> None:
         orphans = conn.execute(
             "SELECT COUNT(*) FROM fingerprints WHERE doc NOT IN (SELECT pk FROM documents)"
         ).fetchone()[0]
-    assert 0 < docs < RECORDS and docs % 500 == 0  # killed mid-way, whole batches only
+    assert 0 < docs < RECORDS and docs % BATCH == 0  # killed mid-way, whole batches only
     assert orphans == 0
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
     assert f"added {RECORDS - docs}, already indexed {docs}" in done.stdout

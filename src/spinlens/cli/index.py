@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from contextlib import closing
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError
 from spinlens.provenance.crawl import Crawler, CrawlLimits
 from spinlens.provenance.ingest import ingest
 from spinlens.provenance.inputs import iter_inputs
+from spinlens.provenance.shingles import FORMAT
 from spinlens.provenance.store import Store
 
 index_app = typer.Typer(
@@ -34,6 +36,9 @@ ALLOW_PRIVATE_OPTION = typer.Option(
     "--allow-private",
     help="Let URL fetches reach private, loopback and link-local addresses (refused by default).",
 )
+
+
+DEFAULT_WORKERS = min(4, os.cpu_count() or 1)
 
 
 def index_path(index: Path | None) -> Path:
@@ -56,6 +61,12 @@ def add(
         "--min-words",
         min=1,
         help="Archive, feed and sitemap pages with fewer words of main text are skipped.",
+    ),
+    workers: int = typer.Option(
+        DEFAULT_WORKERS,
+        "--workers",
+        min=1,
+        help="Processes computing lookup keys (started only for inputs over 250 documents).",
     ),
 ) -> None:
     """Add documents to the index; rerunning skips what is already in (same content, or a
@@ -94,12 +105,25 @@ def add(
             store,
             iter_inputs(paths, settings.limits.max_bytes, crawler=crawler),
             on_item=lambda: progress.advance(task),
+            workers=workers,
         )
     for error in stats.errors[:20]:
         typer.echo(f"spinlens: skipped {error}", err=True)
     typer.echo(f"{stats.summary()} (index: {index_path(index)})")
     if stats.errors:
         raise typer.Exit(PARTIAL_FAILURE_EXIT)
+
+
+@command("upgrade", parent=index_app)
+def upgrade(index: Path | None = INDEX_OPTION) -> None:
+    """Bring an index built by an older spinlens to the current format: every document's
+    lookup keys are recomputed from its stored text, in one transaction."""
+    with Store(index_path(index), create=False, upgrade=True) as store:
+        if store.format == FORMAT:
+            typer.echo(f"index format {FORMAT} already (index: {store.path})")
+            return
+        done = store.upgrade()
+    typer.echo(f"upgraded {done} documents to index format {FORMAT} (index: {store.path})")
 
 
 @command("stats", parent=index_app)

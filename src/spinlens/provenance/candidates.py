@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spinlens.provenance.ingest import content_hash
-from spinlens.provenance.shingles import band_keys, fingerprints, minhash, shingle_hashes, words
+from spinlens.provenance.shingles import band_keys, fingerprints, minhash, text_hashes
 from spinlens.provenance.store import Store, StoredDoc
 
 MAX_CANDIDATES = 12
@@ -74,12 +74,14 @@ def find_sources(
 ) -> list[SourceMatch]:
     """Ranked sources of ``text`` in the index, best first."""
     params = store.params
-    hashes = shingle_hashes(words(text), params.k)
+    hashes = text_hashes(text, params.k)
     if not len(hashes):
         return []
-    query = {int(h) for h in hashes}
-    by_band = store.docs_by_bands(band_keys(minhash(hashes, params.num_perm), params.bands))
-    by_print = store.docs_by_fingerprints(sorted(fingerprints(hashes, params.sample)))
+    query = set(hashes.tolist())
+    by_band = store.docs_by_bands(
+        band_keys(minhash(hashes, params.num_perm), params.bands).tolist()
+    )
+    by_print = store.docs_by_fingerprints(fingerprints(hashes, params.sample).tolist())
     ranked = by_print.most_common(MAX_CANDIDATES)
     floor = ranked[0][1] * MIN_HIT_SHARE if ranked else 0
     pool = [pk for pk, hits in ranked if hits >= floor]
@@ -88,7 +90,7 @@ def find_sources(
     own = store.pk_of_hash(content_hash(text)) if exclude_self else None
     matches = []
     for doc in store.fetch(pk for pk in pool if pk != own):
-        other = {int(h) for h in shingle_hashes(words(doc.text), params.k)}
+        other = set(text_hashes(doc.text, params.k).tolist())
         contained, reverse, jaccard, shared = overlap(query, other)
         if shared < min(min_shared, len(query)):
             continue

@@ -7,10 +7,11 @@ computes them to add it), so neither imports the other.
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from spinlens.provenance.shingles import band_keys, fingerprints, minhash, shingle_hashes, words
+from spinlens.provenance.shingles import band_keys, fingerprints, minhash, shingles_of, word_hashes
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,27 @@ class Entry:
     title: str | None = None
     date: str | None = None
     source: str | None = None
+    packed: bytes | None = None  # the text compressed as stored (made where the keys are)
+
+
+Row = tuple[str, str, str | None, str | None, str | None, str | None]  # id, text, url, ...
+PACK_LEVEL = 3  # zlib level: as fast as 1, 6% smaller; 6 was 1.8x slower for 4% less
+
+
+def pack(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8"), PACK_LEVEL)
+
+
+def prepare_row(row: Row, params: Params) -> Entry:
+    """``prepare`` for a plain tuple (what worker processes receive), text packed too."""
+    doc_id, text, url, title, date, source = row
+    entry = prepare(doc_id, text, params, url=url, title=title, date=date, source=source)
+    return replace(entry, packed=pack(text))
+
+
+def prepare_rows(rows: Sequence[Row], params: Params) -> list[Entry]:
+    """A worker process's task: a chunk of rows to entries."""
+    return [prepare_row(row, params) for row in rows]
 
 
 def content_hash(text: str) -> str:
@@ -54,15 +76,15 @@ def prepare(
     date: str | None = None,
     source: str | None = None,
 ) -> Entry:
-    tokens = words(text)
-    hashes = shingle_hashes(tokens, params.k)
+    base = word_hashes(text)
+    hashes = shingles_of(base, params.k)
     return Entry(
         id=doc_id,
         text=text,
         content_hash=content_hash(text),
-        n_words=len(tokens),
-        band_keys=band_keys(minhash(hashes, params.num_perm), params.bands),
-        fingerprints=sorted(fingerprints(hashes, params.sample)),
+        n_words=len(base),
+        band_keys=band_keys(minhash(hashes, params.num_perm), params.bands).tolist(),
+        fingerprints=fingerprints(hashes, params.sample).tolist(),
         url=url,
         title=title,
         date=date,

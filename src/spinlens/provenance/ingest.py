@@ -6,33 +6,81 @@ only; rerunning skips documents whose content hash is already in, so nothing is 
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 
 from spinlens.document import Document
 from spinlens.document.loaders import Loaded
 from spinlens.errors import SkippedRecord
 from spinlens.provenance.crawl import ALREADY_INDEXED
-from spinlens.provenance.entries import Entry, Params, content_hash, prepare
+from spinlens.provenance.entries import (
+    Entry,
+    Params,
+    Row,
+    content_hash,
+    prepare,
+    prepare_row,
+    prepare_rows,
+)
 from spinlens.provenance.store import Store
 
 __all__ = ["IngestStats", "content_hash", "entry_for", "ingest", "prepare"]
 
-BATCH = 500
+BATCH = 2000  # documents per write transaction
+CHUNK = 250  # documents per worker task
 
 
 def entry_for(doc: Document, params: Params) -> Entry:
+    return prepare_row(row_of(doc), params)
+
+
+def row_of(doc: Document) -> Row:
+    """What a worker needs of a document to make its entry."""
     doc_id = doc.id or content_hash(doc.text)[:16]
-    return prepare(
-        doc_id,
-        doc.text,
-        params,
-        url=doc.url,
-        title=doc.title,
-        date=doc.date,
-        source=doc.meta.get("source") or doc.domain,
-    )
+    source = doc.meta.get("source") or doc.domain
+    return (doc_id, doc.text, doc.url, doc.title, doc.date, source)
+
+
+class Preparer:
+    """Turns rows into entries, in input order: in this process, or in ``workers`` processes
+    started when the input proves larger than one chunk (small inputs never pay for them).
+
+    At most two chunks per worker are in flight, so memory stays bounded on any input.
+    """
+
+    def __init__(self, params: Params, workers: int = 1, chunk: int = CHUNK) -> None:
+        self.params = params
+        self.workers = workers
+        self.chunk = chunk
+        self.pool: ProcessPoolExecutor | None = None
+        self.flight: deque[Future[list[Entry]]] = deque()
+        self.submitted = 0
+
+    def __enter__(self) -> Preparer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, rows: list[Row]) -> Iterator[list[Entry]]:
+        """Queue a chunk; yields the chunks finished meanwhile (oldest first)."""
+        self.submitted += 1
+        if self.workers <= 1 or (self.pool is None and self.submitted == 1):
+            yield prepare_rows(rows, self.params)
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+        self.flight.append(self.pool.submit(prepare_rows, rows, self.params))
+        while len(self.flight) > 2 * self.workers or (self.flight and self.flight[0].done()):
+            yield self.flight.popleft().result()
+
+    def drain(self) -> Iterator[list[Entry]]:
+        while self.flight:
+            yield self.flight.popleft().result()
 
 
 @dataclass
@@ -61,35 +109,47 @@ def ingest(
     *,
     batch: int = BATCH,
     on_item: Callable[[], None] | None = None,
+    workers: int = 1,
 ) -> IngestStats:
-    """Index every loaded document; bad items are counted, not fatal."""
+    """Index every loaded document; bad items are counted, not fatal.
+
+    Entries are computed in ``workers`` processes while this one reads and writes; each write
+    of ``batch`` documents is one transaction.
+    """
     stats = IngestStats()
+    rows: list[Row] = []
     pending: list[Entry] = []
 
-    def flush() -> None:
-        known = store.known_hashes([e.content_hash for e in pending])
-        fresh = [e for e in pending if e.content_hash not in known]
-        stats.skipped += len(pending) - len(fresh)
-        added = store.add(fresh)
-        stats.skipped += len(fresh) - added
-        stats.added += added
-        pending.clear()
+    def write(entries: list[Entry], force: bool = False) -> None:
+        pending.extend(entries)
+        if pending and (force or len(pending) >= batch):
+            added = store.add(pending)
+            stats.skipped += len(pending) - added
+            stats.added += added
+            pending.clear()
 
-    for item in items:
-        stats.seen += 1
-        if isinstance(item.error, SkippedRecord):
-            if item.error.reason == ALREADY_INDEXED:
-                stats.skipped += 1
+    with Preparer(store.params, workers) as preparer:
+        for item in items:
+            stats.seen += 1
+            if isinstance(item.error, SkippedRecord):
+                if item.error.reason == ALREADY_INDEXED:
+                    stats.skipped += 1
+                else:
+                    stats.not_articles[item.error.reason] += 1
+            elif item.error is not None or item.document is None:
+                stats.errors.append(f"{item.origin}: {item.error}")
             else:
-                stats.not_articles[item.error.reason] += 1
-        elif item.error is not None or item.document is None:
-            stats.errors.append(f"{item.origin}: {item.error}")
-        else:
-            pending.append(entry_for(item.document, store.params))
-            if len(pending) >= batch:
-                flush()
-        if on_item is not None:
-            on_item()
-    if pending:
-        flush()
+                rows.append(row_of(item.document))
+                if len(rows) >= preparer.chunk:
+                    for entries in preparer.submit(rows):
+                        write(entries)
+                    rows = []
+            if on_item is not None:
+                on_item()
+        if rows:
+            for entries in preparer.submit(rows):
+                write(entries)
+        for entries in preparer.drain():
+            write(entries)
+        write([], force=True)
     return stats

@@ -12,7 +12,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from spinlens.provenance.shingles import fingerprints, shingle_hashes, tokenize, words
+from spinlens.provenance.shingles import fingerprints, text_hashes, tokenize
 from spinlens.provenance.store import Store, StoredDoc
 from spinlens.text.quotes import find_attributions, find_quotes
 
@@ -68,8 +68,8 @@ def _locate(body: str, source: str) -> tuple[float, int, int]:
 def candidate_docs(store: Store, body: str, known: Iterable[StoredDoc]) -> list[StoredDoc]:
     """Documents worth searching: the article's sources plus fingerprint hits of the quote."""
     docs = {d.pk: d for d in known}
-    hashes = shingle_hashes(words(body), store.params.k)
-    prints = sorted(fingerprints(hashes, store.params.sample))
+    hashes = text_hashes(body, store.params.k)
+    prints = fingerprints(hashes, store.params.sample).tolist()
     hits = [pk for pk, _ in store.docs_by_fingerprints(prints).most_common(10)]
     for doc in store.fetch(pk for pk in hits if pk not in docs):
         docs[doc.pk] = doc

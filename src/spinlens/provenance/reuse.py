@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from spinlens.provenance.candidates import overlap
-from spinlens.provenance.shingles import fingerprints, shingle_hashes, words
+from spinlens.provenance.shingles import fingerprints, text_hashes
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +52,11 @@ Features = tuple[str, frozenset[int], tuple[int, ...]]
 def features(doc: tuple[str, str], config: ReuseConfig) -> Features:
     """(id, full shingle set, sampled fingerprints) of one document."""
     doc_id, text = doc
-    hashes = shingle_hashes(words(text), config.k)
+    hashes = text_hashes(text, config.k)
     return (
         doc_id,
-        frozenset(int(h) for h in hashes),
-        tuple(sorted(fingerprints(hashes, config.sample))),
+        frozenset(hashes.tolist()),
+        tuple(fingerprints(hashes, config.sample).tolist()),
     )
 
 

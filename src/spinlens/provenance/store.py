@@ -12,13 +12,14 @@ import json
 import sqlite3
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from spinlens.errors import ConfigError, InputError
-from spinlens.provenance.entries import Entry, Params, prepare
+from spinlens.provenance.entries import Entry, Params, pack, prepare
+from spinlens.provenance.shingles import FORMAT
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -40,6 +41,7 @@ CREATE TABLE IF NOT EXISTS fingerprints (
 ) WITHOUT ROWID;
 """
 _CHUNK = 900  # stay under SQLite's bound-parameter limit on old builds
+CACHE_KB = 65_536  # SQLite page cache: bulk inserts into the hash b-trees stay in memory longer
 MAX_DF = 1000  # a fingerprint in more documents than this is boilerplate, not evidence
 
 
@@ -58,7 +60,14 @@ class StoredDoc:
 class Store:
     """Open (or create) an index; use as a context manager or call ``close``."""
 
-    def __init__(self, path: Path, *, create: bool = True, params: Params | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        create: bool = True,
+        params: Params | None = None,
+        upgrade: bool = False,
+    ) -> None:
         self.path = Path(path)
         if not create and not self.path.is_file():
             raise InputError(f"no provenance index at {self.path} (run 'spinlens index add')")
@@ -67,10 +76,12 @@ class Store:
             self.conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute(f"PRAGMA cache_size=-{CACHE_KB}")
             self.conn.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise ConfigError(f"{self.path} is not a usable provenance index: {exc}") from None
         self.params = self._load_params(params or Params())
+        self.format = self._check_format(upgrade)
 
     def __enter__(self) -> Store:
         return self
@@ -98,6 +109,55 @@ class Store:
         self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('params', ?)", (value,))
         return wanted
 
+    def _check_format(self, upgrade: bool) -> int:
+        """The index format; an index of another format is refused (an older one can be
+        upgraded in place, see :meth:`upgrade`)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        if row is not None:
+            found = int(row[0])
+        elif self.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None:
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (str(FORMAT),))
+            found = FORMAT
+        else:
+            found = 1  # before formats were recorded
+        if found > FORMAT:
+            raise ConfigError(
+                f"{self.path} has index format {found}, newer than this spinlens reads "
+                f"({FORMAT}): upgrade spinlens"
+            )
+        if found < FORMAT and not upgrade:
+            raise ConfigError(
+                f"{self.path} has index format {found}; this spinlens reads format {FORMAT}: "
+                f"run 'spinlens index upgrade --index {self.path}' (recomputes the lookup keys "
+                "from the stored texts; documents are kept)"
+            )
+        return found
+
+    def upgrade(self, on_doc: Callable[[], None] | None = None) -> int:
+        """Recompute every document's lookup keys in the current format, in one transaction
+        (an interruption leaves the index as it was); returns the documents done."""
+        done = 0
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("DELETE FROM bands")
+            self.conn.execute("DELETE FROM fingerprints")
+            reader = self.conn.cursor()
+            for pk, doc_id, blob in reader.execute("SELECT pk, id, text FROM documents"):
+                entry = prepare(doc_id, _unpack(blob), self.params)
+                self._write_keys(
+                    [(k, pk) for k in entry.band_keys], [(h, pk) for h in entry.fingerprints]
+                )
+                done += 1
+                if on_doc is not None:
+                    on_doc()
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (str(FORMAT),))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.format = FORMAT
+        return done
+
     # -- writing -------------------------------------------------------------------------
 
     def known_hashes(self, hashes: Sequence[str]) -> set[str]:
@@ -111,17 +171,28 @@ class Store:
         return found
 
     def add(self, entries: Sequence[Entry]) -> int:
-        """Write a batch in one transaction; skips known content, replaces a changed id."""
+        """Write a batch in one transaction; skips known content, replaces a changed id.
+
+        Lookup rows of the whole batch are written together, sorted by key, so the b-trees
+        are walked in order rather than hit at random once per document.
+        """
         added = 0
         now = datetime.now(UTC).isoformat(timespec="seconds")
+        bands: list[tuple[int, int]] = []
+        prints: list[tuple[int, int]] = []
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            known = self.known_hashes([e.content_hash for e in entries])
+            ids = self._known_ids([e.id for e in entries])
             for entry in entries:
-                if self.conn.execute(
-                    "SELECT 1 FROM documents WHERE content_hash = ?", (entry.content_hash,)
-                ).fetchone():
+                if entry.content_hash in known:
                     continue
-                self._delete_id(entry.id)
+                known.add(entry.content_hash)
+                if entry.id in ids:
+                    self._write_keys(bands, prints)  # the rows of an earlier one in this batch
+                    bands, prints = [], []
+                    self._delete_id(entry.id)
+                ids.add(entry.id)
                 cur = self.conn.execute(
                     "INSERT INTO documents (id, url, title, date, source, content_hash, n_words,"
                     " text, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -133,24 +204,35 @@ class Store:
                         entry.source,
                         entry.content_hash,
                         entry.n_words,
-                        zlib.compress(entry.text.encode("utf-8"), 6),
+                        entry.packed if entry.packed is not None else pack(entry.text),
                         now,
                     ),
                 )
                 pk = cur.lastrowid
-                self.conn.executemany(
-                    "INSERT OR IGNORE INTO bands VALUES (?, ?)", ((k, pk) for k in entry.band_keys)
-                )
-                self.conn.executemany(
-                    "INSERT OR IGNORE INTO fingerprints VALUES (?, ?)",
-                    ((h, pk) for h in entry.fingerprints),
-                )
+                assert pk is not None
+                bands.extend((k, pk) for k in entry.band_keys)
+                prints.extend((h, pk) for h in entry.fingerprints)
                 added += 1
+            self._write_keys(bands, prints)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         return added
+
+    def _write_keys(self, bands: list[tuple[int, int]], prints: list[tuple[int, int]]) -> None:
+        bands.sort()
+        prints.sort()
+        self.conn.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", bands)
+        self.conn.executemany("INSERT OR IGNORE INTO fingerprints VALUES (?, ?)", prints)
+
+    def _known_ids(self, ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(f"SELECT id FROM documents WHERE id IN ({marks})", chunk)
+            found.update(r[0] for r in rows)
+        return found
 
     def remove(self, doc_id: str) -> bool:
         self.conn.execute("BEGIN IMMEDIATE")
@@ -199,6 +281,7 @@ class Store:
             "words": one("SELECT SUM(n_words) FROM documents"),
             "band_rows": one("SELECT COUNT(*) FROM bands"),
             "fingerprint_rows": one("SELECT COUNT(*) FROM fingerprints"),
+            "format": self.format,
             "bytes": size,
             "params": {
                 "k": self.params.k,
