@@ -9,6 +9,11 @@ pipelines are cached per process, so every worker shares one set of loaded model
 At most ``workers`` jobs run at once and at most ``queue`` more wait; beyond that a job is
 refused at once (the API answers 503 with Retry-After). A slot is freed when the work
 really ends, not when the client gives up, so a timed-out job still counts until it ends.
+
+Each job runs under a deadline (:mod:`spinlens.deadline`) of the request's timeout, counted
+from when it was admitted: the pipeline and the model loops check it between steps, so a
+job past its time stops at the next check and frees its worker, instead of running to the
+end for an answer nobody waits for.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, Generic, TypeVar
 
+from spinlens.deadline import Deadline, DeadlineExceeded, deadline_scope
+
 S = TypeVar("S")
 T = TypeVar("T")
 
-Job = tuple[Callable[[Any], Any], "Future[Any]"]
+Job = tuple[Callable[[Any], Any], "Future[Any]", Deadline]
 
 
 class QueueFullError(Exception):
@@ -66,10 +73,13 @@ class Runner(Generic[S]):
             return
         ready.set_result(None)
         while (job := self._jobs.get()) is not None:
-            func, future = job
+            func, future, deadline = job
             if future.set_running_or_notify_cancel():
                 try:
-                    future.set_result(func(state))
+                    with deadline_scope(deadline):
+                        future.set_result(func(state))
+                except DeadlineExceeded:
+                    future.set_exception(WorkTimeoutError())
                 except BaseException as exc:
                     future.set_exception(exc)
 
@@ -93,12 +103,22 @@ class Runner(Generic[S]):
         self._admit()
         future: Future[T] = Future()
         future.add_done_callback(self._release)
-        self._jobs.put((func, future))
+        deadline = Deadline(self.timeout)
+        self._jobs.put((func, future, deadline))
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
         except TimeoutError:
-            future.cancel()  # drops it if still queued; a running job finishes on its own
+            self._cancel(future, deadline)
             raise WorkTimeoutError from None
+        except asyncio.CancelledError:  # the request itself was cancelled (server stopping)
+            self._cancel(future, deadline)
+            raise
+
+    @staticmethod
+    def _cancel(future: Future[Any], deadline: Deadline) -> None:
+        """Drop a queued job; a running one stops at its next deadline check."""
+        future.cancel()
+        deadline.cancel()
 
     def shutdown(self) -> None:
         for _ in self._threads:
