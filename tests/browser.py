@@ -97,10 +97,12 @@ class Browser:
             raise RuntimeError(f"chromium wrote no screenshot at {out}")
         return out
 
-    def probe(self, page: Path, script: str) -> Any:
+    def probe(self, page: Path, script: str, *, width: int | None = None) -> Any:
         """Run ``script`` (JS whose last statement returns a value) in a copy of ``page``.
 
         The script's JSON result is written into a ``<pre>`` and read back from the dumped DOM.
+        With ``width``, the page is shown in a frame that wide (900 px high): Chromium's
+        window is never narrower than 500 px, and phone widths matter.
         """
         html = page.read_text(encoding="utf-8")
         nonce = re.search(r"nonce-([A-Za-z0-9_\-]+)", html)
@@ -113,8 +115,31 @@ class Browser:
         )
         copy = page.with_name(f"probe-{page.name}")
         copy.write_text(html.replace("</body>", wrapped + "</body>"), encoding="utf-8")
-        dom = self.dump_dom(copy)
+        dom = self.dump_dom(copy) if width is None else self._framed(copy, width)
         found = re.search(rf'<pre id="{PROBE_ID}">(.*?)</pre>', dom, re.S)
         if found is None:
             raise RuntimeError("the probe script wrote nothing (script error or CSP block)")
         return json.loads(unescape(found.group(1)))
+
+    def _framed(self, page: Path, width: int) -> str:
+        """The DOM of a page holding ``page`` in a ``width`` px frame, with the probe's result
+        copied out of the frame (file:// frames may read each other only with the flag)."""
+        frame = page.with_name(f"frame-{page.name}")
+        frame.write_text(
+            '<!DOCTYPE html><html><body style="margin:0">'
+            f'<iframe id="f" src="{page.name}" width="{width}" height="900" style="border:0">'
+            "</iframe><script>window.addEventListener('load', function () {"
+            f"var out = document.createElement('pre'); out.id = '{PROBE_ID}';"
+            "var doc = document.getElementById('f').contentDocument;"
+            f"var inner = doc && doc.getElementById('{PROBE_ID}');"
+            "if (inner) { out.textContent = inner.textContent; document.body.appendChild(out); }"
+            "});</script></body></html>",
+            encoding="utf-8",
+        )
+        return self._run(
+            "--allow-file-access-from-files",
+            f"--window-size={max(width, 500) + 100},1000",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            frame.as_uri(),
+        )

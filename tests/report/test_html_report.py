@@ -201,7 +201,7 @@ def test_sections_link_evidence_to_highlights() -> None:
     assert {"verdict", "article", "findings", "claims", "quotes", "provenance", "sources"} <= ids
     assert all(href[1:] in ids for href in links), "every in-page link has a target"
     visible = "".join(parsed.text)
-    assert "unreliable" in visible and "quote_not_found" in visible
+    assert "unreliable" in visible and "quote not found in any source" in visible
     toggles = [a for t, a in parsed.tags if t == "input" and a.get("type") == "checkbox"]
     assert {a["data-analyzer"] for a in toggles} == {
         "propaganda",
@@ -235,9 +235,10 @@ def test_quote_checks_and_mutations_go_to_their_own_sections() -> None:
     )
     html = render_html(report)
     quotes_part = html[html.index('id="quotes"') : html.index('id="provenance"')]
-    assert "quote_not_found" in quotes_part and "quote_added" not in quotes_part
+    assert "quote not found in any source" in quotes_part and "quote added" not in quotes_part
+    assert "s-quote-not-found" in quotes_part  # the class the stylesheet colours
     redline = html[html.index('class="redline"') :]
-    assert f'<ins title="quote_added">{sentence}</ins>' in redline
+    assert f'<ins title="quote added">{sentence}</ins>' in redline
     assert "No imported list" not in html
 
 

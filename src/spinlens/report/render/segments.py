@@ -8,7 +8,7 @@ marks covering them; each piece is then one element with no nesting problem.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 
@@ -58,3 +58,13 @@ def split(text: str, marks: Sequence[Mark]) -> list[Piece]:
 def first_piece(pieces: Sequence[Piece]) -> dict[int, int]:
     """Offset -> index of the piece starting there, to link a mark to where it begins."""
     return {piece.start: piece.index for piece in pieces}
+
+
+def split_range(text: str, marks: Sequence[Mark], start: int, end: int) -> list[Piece]:
+    """``split`` of ``text[start:end]`` alone, marks clipped to it (piece offsets relative)."""
+    clipped = [
+        replace(m, start=max(m.start, start) - start, end=min(m.end, end) - start)
+        for m in marks
+        if m.start < end and start < m.end
+    ]
+    return split(text[start:end], clipped)
