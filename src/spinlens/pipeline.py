@@ -125,7 +125,12 @@ class Pipeline:
 
     def select(self, names: Iterable[str]) -> Pipeline:
         """A pipeline running only ``names`` (kept in this one's order), sharing its loaded
-        analyzers: nothing is built or loaded again. A name this pipeline lacks is an error."""
+        analyzers: nothing is built or loaded again. A name this pipeline lacks is an error.
+
+        >>> pipe = load_pipeline(only=["quotes", "sources"])
+        >>> pipe.select(["quotes"]).names, pipe.names
+        (['quotes'], ['quotes', 'sources'])
+        """
         wanted = list(dict.fromkeys(names))
         missing = [n for n in wanted if n not in self.names]
         if missing:
