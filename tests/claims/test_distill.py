@@ -36,7 +36,7 @@ def test_student_keeps_the_named_layers_and_export_counts_them() -> None:
 
 def test_seed_check_needs_every_key_claim_in_the_top_two_thirds() -> None:
     pytest.importorskip("sklearn")
-    from spinlens.train.claims_distill import SEED_CLAIMS, seed_check, seed_sentences
+    from scripts.claims_distill import SEED_CLAIMS, seed_check, seed_sentences
 
     texts = seed_sentences()
     assert texts and any(SEED_CLAIMS[0] in t for t in texts)

@@ -174,9 +174,9 @@ def test_predict_warns_when_only_the_lexicon_runs(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from spinlens.analyzers.propaganda.model import Bundle
-    from spinlens.cli import propaganda as cli
+    from spinlens.eval import propaganda_predict
 
-    monkeypatch.setattr(cli, "load_bundle", lambda: Bundle(None, None, None, {}))
+    monkeypatch.setattr(propaganda_predict, "load_bundle", lambda: Bundle(None, None, None, {}))
     run = run_cli("propaganda", "predict", str(folder))
     assert run.exit_code == 0 and "only the lexicon" in run.stderr
     assert "US regime" in {

@@ -6,21 +6,14 @@ import sys
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import typer
 from rich.progress import Progress
 
-from spinlens.analyzers.propaganda import NO_SPAN_CLASSIFIER
-from spinlens.analyzers.propaganda.detect import detect
-from spinlens.analyzers.propaganda.model import load_bundle
-from spinlens.analyzers.propaganda.paragraphs import paragraph_labels
 from spinlens.cli.app import app, command, eval_app, train_app
 from spinlens.errors import (
     PARTIAL_FAILURE_EXIT,
-    InputError,
-    MissingDependencyError,
-    OutputError,
 )
 
 propaganda_app = typer.Typer(
@@ -90,39 +83,20 @@ def predict(
 ) -> None:
     """Print technique predictions for every article<ID>.txt in FOLDER, one line each."""
     from spinlens.cli.app import State
-    from spinlens.eval.propaganda_data import article_paths, read_article
+    from spinlens.eval.propaganda_predict import articles, load_predictor, predict_articles
 
-    if not folder.is_dir():
-        raise InputError(f"not a folder: {folder}")
-    paths = article_paths(folder)
-    if not paths:
-        raise InputError(f"no article<ID>.txt files in {folder}")
+    paths = articles(folder)
+    predictor, warnings = load_predictor(fmt.value, threshold, lexicon)
+    for warning in warnings:
+        _note(f"spinlens: warning: {warning}")
     max_bytes = State.settings().limits.max_bytes
-    bundle = load_bundle()
-    if fmt is Format.ptc and bundle.tagger is None:
-        if not lexicon:
-            raise MissingDependencyError("the propaganda model is not installed")
-        _note("spinlens: warning: the propaganda model is not installed: only the lexicon runs")
-    if fmt is Format.ptc and bundle.tagger is not None and bundle.span_classifier is None:
-        _note(f"spinlens: warning: {NO_SPAN_CLASSIFIER}")
-    if fmt is Format.paragraphs and bundle.paragraph_classifier is None:
-        raise MissingDependencyError("the SemEval-2023 paragraph model is not installed")
-    out = sys.stdout
     skipped = 0
-    for art, path in _progress(paths, len(paths), "articles"):
-        try:
-            text = read_article(path, max_bytes)
-        except InputError as exc:
+    results = predict_articles(predictor, paths, max_bytes)
+    for lines, error in _progress(results, len(paths), "articles"):
+        if error is not None:
             skipped += 1
-            _note(f"spinlens: skipped: {exc} [{exc.code}]")
-            continue
-        if fmt is Format.ptc:
-            for d in detect(bundle, text, threshold, use_lexicon=lexicon):
-                out.write(f"{art}\t{d.technique}\t{d.start}\t{d.end}\n")
-        else:
-            assert bundle.paragraph_classifier is not None
-            for number, _, _, labels in paragraph_labels(bundle.paragraph_classifier, text):
-                out.write(f"{art}\t{number}\t{','.join(labels)}\n")
+            _note(f"spinlens: skipped: {error} [{error.code}]")
+        sys.stdout.writelines(lines)
     if skipped:
         _note(f"spinlens: {skipped} of {len(paths)} articles skipped")
         raise typer.Exit(PARTIAL_FAILURE_EXIT)
@@ -162,52 +136,22 @@ def evaluate(
     tc: bool = typer.Option(True, help="Run the TC cross-validation (needs scikit-learn)."),
 ) -> None:
     """Print SI P/R/F1 on the 75 PTC dev articles and TC micro-F1 by k-fold CV on train."""
-    from spinlens.eval.propaganda import eval_si
-    from spinlens.eval.propaganda_data import load_ptc, load_semeval2023
+    from spinlens.eval.propaganda import EvalPlan, evaluate_propaganda
 
-    ptc = load_ptc(data)
-    # read every input before the long runs start, so a wrong folder fails at once
-    s23 = load_semeval2023(semeval2023) if semeval2023 is not None else None
-    small = _small_models() if tc or s23 is not None else None
-    bundle = load_bundle()
-    if bundle.tagger is None:
-        raise MissingDependencyError("the propaganda model is not installed")
-    n = min(limit or len(ptc.dev), len(ptc.dev))
-    si = eval_si(bundle, ptc, limit, threshold, lexicon, lambda ids: _progress(ids, n, "dev"))
-    p = si.prf
-    typer.echo(
-        f"SI dev ({si.articles} articles, {p.n_pred} predicted / {p.n_gold} gold spans): "
-        f"P {p.precision:.4f} R {p.recall:.4f} F1 {p.f1:.4f}"
-    )
-    if small is not None and tc:
-        f1 = small.cv_tc(ptc, folds, log=_note)
-        typer.echo(f"TC micro-F1 ({folds}-fold CV on train, gold spans): {f1:.4f}")
-    if small is not None and s23 is not None:
-        prf = small.cv_paragraphs(s23, folds, log=_note)
-        typer.echo(
-            f"SemEval-2023 paragraphs ({folds}-fold CV): "
-            f"P {prf.precision:.4f} R {prf.recall:.4f} micro-F1 {prf.f1:.4f}"
-        )
+    plan = EvalPlan(data, semeval2023, folds, limit, threshold, lexicon, tc)
+    for line in evaluate_propaganda(plan, lambda ids, n: _progress(ids, n, "dev"), _note):
+        typer.echo(line)
 
 
 def _note(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def _small_models() -> Any:
-    try:
-        from spinlens.train import propaganda_small
-    except ImportError as exc:
-        raise MissingDependencyError(
-            f"this needs the 'train' extra (pip install 'spinlens[train]'): {exc}"
-        ) from None
-    return propaganda_small
-
-
 TRAIN_HELP = (
     "Fine-tune the token tagger (seeded), export int8 ONNX, fit the span and paragraph "
     "models.\n\n"
-    "Writes into the package's models/data/propaganda unless --out is given. 3 epochs take "
+    "Writes to --out (default: models/propaganda in the user data folder, never the "
+    "installed package; use it with --set analyzers.propaganda.model_dir=FOLDER). 3 epochs take "
     "about 25-90 minutes on 2 cores; --skip-tagger refits only the small linear models "
     "(minutes). Needs the 'train' extra. The shipped model is a 3-epoch run continued for 2 "
     "more epochs (docs/propaganda.md).\n\n"
@@ -225,7 +169,7 @@ def train(
     work: Path = typer.Option(Path("propaganda-train"), help="Folder for checkpoints and logs."),
     out: Path | None = typer.Option(
         None,
-        help="Where to write the shipped model (default: the package's models/data/propaganda).",
+        help="Where to write the model (default: models/propaganda in the user data folder).",
     ),
     epochs: int = typer.Option(3, min=1, help="Epochs of the token tagger."),
     init: Path | None = typer.Option(
@@ -240,42 +184,10 @@ def train(
     skip_tagger: bool = typer.Option(False, help="Only refit the small linear models."),
 ) -> None:
     """Fine-tune the token tagger (seeded), export int8 ONNX, fit the span and paragraph models."""
-    from spinlens.eval.propaganda_data import load_ptc, load_semeval2023
+    from spinlens.train.propaganda_run import TrainPlan, train_propaganda
 
-    try:
-        from spinlens.train import propaganda as tagger
-        from spinlens.train import propaganda_export
-    except ImportError as exc:
-        raise MissingDependencyError(f"this needs the 'train' extra: {exc}") from None
-    small = _small_models()
-    from spinlens.models.runtime import model_dir
-
-    ptc = load_ptc(data)
-    # read every input before training starts, so a wrong folder fails at once
-    s23 = load_semeval2023(semeval2023) if semeval2023 is not None else None
-    if not skip_tagger and init is not None and not init.is_file():
-        raise InputError(f"{init}: no such checkpoint")
-    target = out or model_dir("propaganda")
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write the model there ({exc.strerror})") from None
-    if not skip_tagger:
-        config = tagger.TrainConfig(
-            epochs=epochs,
-            lr=lr,
-            head_lr=head_lr,
-            threads=threads,
-            init=str(init) if init else None,
-            shuffle_seed=shuffle_seed,
-        )
-        best = tagger.train(data, work, config, log=_note)
-        checks = propaganda_export.export(best, target, tagger.card_for(work))
-        _note(f"exported {target / 'model.onnx'}: {checks}")
-        chosen = propaganda_export.tune_decoding(target, data)
-        _note(f"decoding chosen on held-out train articles: {chosen}")
-    small.fit_tc(ptc, target / "span_classifier.npz")
-    _note(f"wrote {target / 'span_classifier.npz'}")
-    if s23 is not None:
-        thr = small.fit_paragraphs(s23, target / "paragraphs.npz")
-        _note(f"wrote {target / 'paragraphs.npz'} (threshold {thr:.3f})")
+    plan = TrainPlan(
+        data, semeval2023, work, out, epochs, init, lr, head_lr, shuffle_seed, threads, skip_tagger
+    )
+    target = train_propaganda(plan, _note)
+    _note(f"use it with: --set analyzers.propaganda.model_dir={target}")

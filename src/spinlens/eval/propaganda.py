@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from spinlens.analyzers.propaganda.detect import detect
 from spinlens.analyzers.propaganda.model import Bundle, LinearModel
 from spinlens.analyzers.propaganda.taxonomy import S2023_LABELS
+from spinlens.errors import MissingDependencyError
 from spinlens.eval.propaganda_data import PTC, S2023
 from spinlens.eval.propaganda_score import PRF, multilabel_micro_f1, si_score
 
@@ -99,3 +101,55 @@ def paragraph_figures(
             preds["tagger"].append(by_line.get(number, set()))
             preds["union"].append(set(predicted) | by_line.get(number, set()))
     return {name: multilabel_micro_f1(p, gold) for name, p in preds.items()}
+
+
+@dataclass(frozen=True)
+class EvalPlan:
+    """What ``spinlens eval propaganda`` was asked to measure."""
+
+    data: Path
+    semeval2023: Path | None = None
+    folds: int = 5
+    limit: int | None = None
+    threshold: float | None = None
+    lexicon: bool = False
+    tc: bool = True
+
+
+def evaluate_propaganda(
+    plan: EvalPlan,
+    progress: Callable[[Iterable[str], int], Iterable[str]] = lambda ids, _: ids,
+    log: Callable[[str], None] = lambda _: None,
+) -> Iterator[str]:
+    """The figure lines of ``spinlens eval propaganda``, each as soon as it is measured.
+
+    Every input is read before the long runs start, so a wrong folder fails at once.
+    """
+    from spinlens.analyzers.propaganda.model import load_bundle
+    from spinlens.eval.propaganda_data import load_ptc, load_semeval2023
+    from spinlens.train.propaganda_run import linear_trainer
+
+    ptc = load_ptc(plan.data)
+    s23 = load_semeval2023(plan.semeval2023) if plan.semeval2023 is not None else None
+    linear = linear_trainer() if plan.tc or s23 is not None else None
+    bundle = load_bundle()
+    if bundle.tagger is None:
+        raise MissingDependencyError("the propaganda model is not installed")
+    n = min(plan.limit or len(ptc.dev), len(ptc.dev))
+    si = eval_si(
+        bundle, ptc, plan.limit, plan.threshold, plan.lexicon, lambda ids: progress(ids, n)
+    )
+    p = si.prf
+    yield (
+        f"SI dev ({si.articles} articles, {p.n_pred} predicted / {p.n_gold} gold spans): "
+        f"P {p.precision:.4f} R {p.recall:.4f} F1 {p.f1:.4f}"
+    )
+    if linear is not None and plan.tc:
+        f1 = linear.cv_tc(ptc, plan.folds, log=log)
+        yield f"TC micro-F1 ({plan.folds}-fold CV on train, gold spans): {f1:.4f}"
+    if linear is not None and s23 is not None:
+        prf = linear.cv_paragraphs(s23, plan.folds, log=log)
+        yield (
+            f"SemEval-2023 paragraphs ({plan.folds}-fold CV): "
+            f"P {prf.precision:.4f} R {prf.recall:.4f} micro-F1 {prf.f1:.4f}"
+        )

@@ -18,11 +18,14 @@ import numpy as np
 from spinlens.eval.claims import CT2019, CT2024, HELDOUT_2019, evaluate_checkworthy, load_ct2024
 from spinlens.train.claims import CT2020_T1
 from spinlens.train.onnx_int8 import export_int8
+from spinlens.train.output import model_output
 from spinlens.train.propaganda import encoder_dir
 
 
 def default_out() -> Path:
-    return Path(__file__).resolve().parents[1] / "models" / "data" / "checkworthy"
+    """Where an export goes unless told: the user data folder, never the installed package
+    (:mod:`spinlens.train.output`)."""
+    return model_output("checkworthy")
 
 
 def export_onnx(checkpoint: Path, out_dir: Path) -> dict[str, float]:
@@ -87,7 +90,7 @@ def export_and_calibrate(
     work: Path | None = None,
     fast_weights: Path | None = None,
 ) -> list[str]:
-    """Export ``checkpoint`` into ``out`` (default: the package's ``checkworthy`` folder),
+    """Export ``checkpoint`` into ``out`` (default: :func:`default_out`),
     fit the calibration with the int8 model (:func:`calibrate`), evaluate and write the cards.
 
     With ``fast_weights`` (a ``checkworthy-fast`` ``weights.npz``), that n-gram model is copied
@@ -195,13 +198,19 @@ def _model_card(card: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m spinlens.train.claims_export --data DIR [--model DIR]``: refit the shipped
-    model's calibration and print its figures."""
+    """``python -m spinlens.train.claims_export --data DIR [--model DIR]``: refit a model's
+    calibration and print its figures (the shipped one: ``--model
+    src/spinlens/models/data/checkworthy``)."""
     import argparse
 
     parser = argparse.ArgumentParser(description=recalibrate.__doc__)
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--model", type=Path, default=None, help="default: the shipped model")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="default: models/checkworthy in the user data folder",
+    )
     args = parser.parse_args(argv)
     for line in recalibrate(args.model or default_out(), args.data):
         print(line)

