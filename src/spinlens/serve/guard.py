@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -24,11 +23,9 @@ import httpx
 
 from spinlens.document import Document
 from spinlens.document.loaders import load_bytes
+from spinlens.document.loaders.url import MAX_REDIRECTS, USER_AGENT, fetch_bytes, proxied
 from spinlens.document.urls import domain_of
-from spinlens.errors import FetchError, InputError, InputTooLargeError
-
-MAX_REDIRECTS = 5
-USER_AGENT = "spinlens (+https://pypi.org/project/spinlens)"
+from spinlens.errors import FetchError, InputError
 
 
 class BlockedAddressError(InputError):
@@ -118,12 +115,13 @@ class PinnedBackend(httpcore.SyncBackend):
 
 
 def _pinned_transport() -> httpx.HTTPTransport | None:
-    """A transport connecting through :class:`PinnedBackend`; None when a proxy is set.
+    """A transport connecting through :class:`PinnedBackend`; None when a proxy is set
+    (for long-lived clients such as the crawler's; one fetch uses :func:`fetch_document`).
 
     httpx builds its connection pool without a way to pass a network backend, so the
     pool is replaced; ``tests/serve/test_guard.py`` checks that rebinding is refused.
     """
-    if any(scheme in urllib.request.getproxies() for scheme in ("http", "https", "all")):
+    if proxied():
         return None
     transport = httpx.HTTPTransport()
     transport._pool = httpcore.ConnectionPool(
@@ -135,36 +133,31 @@ def _pinned_transport() -> httpx.HTTPTransport | None:
 def fetch_document(
     url: str, *, timeout: float, max_bytes: int, allow_private: bool = False
 ) -> Document:
-    """The article at ``url`` as a Document, with size and time caps."""
+    """The article at ``url`` as a Document, within ``timeout`` seconds in all (connect,
+    headers, body, redirects; see :func:`spinlens.document.loaders.url.fetch_bytes`) and
+    ``max_bytes``; internal addresses refused unless ``allow_private``."""
 
     def hook(request: httpx.Request) -> None:
-        if not allow_private:
-            check_url(str(request.url))
+        check_url(str(request.url))
 
     if not allow_private:
         check_url(url)
-    try:
-        with (
-            httpx.Client(
-                timeout=timeout,
-                follow_redirects=True,
-                max_redirects=MAX_REDIRECTS,
-                headers={"User-Agent": USER_AGENT},
-                event_hooks={"request": [hook]},
-                transport=None if allow_private else _pinned_transport(),
-            ) as client,
-            client.stream("GET", url) as response,
-        ):
-            if response.status_code >= 400:
-                raise FetchError(f"{url}: server answered HTTP {response.status_code}")
-            body = bytearray()
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > max_bytes:
-                    raise InputTooLargeError(f"{url}: page is larger than {max_bytes:,} bytes")
-    except httpx.TimeoutException:
-        raise FetchError(f"{url}: timed out after {timeout:g} s") from None
-    except httpx.HTTPError as exc:
-        raise FetchError(f"{url}: cannot fetch ({exc or type(exc).__name__})") from None
-    doc = load_bytes(bytes(body), name=url, url=url, max_bytes=max_bytes)
+    body = fetch_bytes(
+        url,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        backend=None if allow_private else PinnedBackend(),
+        on_request=None if allow_private else hook,
+    )
+    doc = load_bytes(body, name=url, url=url, max_bytes=max_bytes)
     return replace(doc, url=doc.url or url, domain=doc.domain or domain_of(url))
+
+
+__all__ = [
+    "MAX_REDIRECTS",
+    "USER_AGENT",
+    "BlockedAddressError",
+    "PinnedBackend",
+    "check_url",
+    "fetch_document",
+]

@@ -1,52 +1,225 @@
-"""Fetch an http(s) URL with a timeout and a size cap."""
+"""Fetch an http(s) URL with one total deadline and a size cap.
+
+httpx's timeouts apply to each connect and each read, so a page that trickles a byte a
+second never times out. Here one deadline covers the whole fetch (connect, headers, body,
+redirects): a watchdog shuts the connection's socket down when it passes, which ends a
+blocked read at once. The deadline is the ``timeout`` given, or less when the caller runs
+under a shorter one (a server request, :mod:`spinlens.deadline`). Through an HTTP(S) proxy
+the sockets are the proxy client's own, so there the deadline is checked between chunks
+and each read still has ``timeout``.
+
+Used by the CLI (``spinlens analyze URL``), the server (through its URL guard) and the feed
+watcher, so all of them stop at the same deadline.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import re
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterable
+from typing import Any
 
+import httpcore
 import httpx
 
+from spinlens.deadline import remaining
 from spinlens.document.document import Document
 from spinlens.errors import FetchError, InputTooLargeError
 
 _URL = re.compile(r"^https?://", re.I)
+USER_AGENT = "spinlens (+https://pypi.org/project/spinlens)"
+MAX_REDIRECTS = 5
 
 
 def is_url(source: str) -> bool:
     return bool(_URL.match(source))
 
 
-def fetch_bytes(url: str, *, timeout: float = 15.0, max_bytes: int = 5_000_000) -> bytes:
-    """The body of ``url``; streamed so an oversized page is refused without reading it all."""
+def proxied() -> bool:
+    """Whether the environment sends requests through a proxy (httpx then makes its own)."""
+    return any(scheme in urllib.request.getproxies() for scheme in ("http", "https", "all"))
+
+
+class Watchdog:
+    """Shuts the sockets of one fetch down when its deadline passes."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._passed = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    @property
+    def passed(self) -> bool:
+        return self._passed or time.monotonic() >= self.at
+
+    def left(self) -> float:
+        return max(0.0, self.at - time.monotonic())
+
+    def track(self, stream: httpcore.NetworkStream) -> None:
+        sock = stream.get_extra_info("socket")
+        if not isinstance(sock, socket.socket):
+            return
+        with self._lock:
+            self._sockets.append(sock)
+            if self._passed:
+                _shut(sock)
+
+    def stop(self) -> None:
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self._passed = True
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked recv(); close() from here would not
+
+
+class WatchedBackend(httpcore.NetworkBackend):
+    """A network backend whose connections the watchdog can cut, with connects bounded by
+    the time left."""
+
+    def __init__(self, watchdog: Watchdog, inner: httpcore.NetworkBackend | None = None) -> None:
+        self.watchdog = watchdog
+        self.inner = inner or httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        left = self.watchdog.left()
+        if left <= 0:
+            raise httpcore.ConnectTimeout("deadline passed")
+        timeout = left if timeout is None else min(timeout, left)
+        stream = self.inner.connect_tcp(host, port, timeout, local_address, socket_options)
+        self.watchdog.track(stream)
+        return stream
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self.inner.connect_unix_socket(path, timeout, socket_options)
+        self.watchdog.track(stream)
+        return stream
+
+    def sleep(self, seconds: float) -> None:
+        self.inner.sleep(seconds)
+
+
+def watched_transport(
+    watchdog: Watchdog, inner: httpcore.NetworkBackend | None = None
+) -> httpx.HTTPTransport | None:
+    """A transport whose connections go through :class:`WatchedBackend`; None when a proxy
+    is configured (httpx then builds the proxy transport from the environment).
+
+    httpx builds its connection pool without a way to pass a network backend, so the pool
+    is replaced; ``tests/serve/test_fetch.py`` checks that the deadline still cuts it.
+    """
+    if proxied():
+        return None
+    transport = httpx.HTTPTransport()
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(), network_backend=WatchedBackend(watchdog, inner)
+    )
+    return transport
+
+
+def fetch_bytes(
+    url: str,
+    *,
+    timeout: float = 15.0,
+    max_bytes: int = 5_000_000,
+    backend: httpcore.NetworkBackend | None = None,
+    on_request: Callable[[httpx.Request], None] | None = None,
+) -> bytes:
+    """The body of ``url`` within ``timeout`` seconds in all; streamed, so an oversized
+    page is refused without reading it all.
+
+    ``backend`` opens the connections (the server's checks the address it connects to);
+    ``on_request`` sees every request, redirects included (the server's refuses internal
+    addresses). Without a proxy the connection goes through ``backend``.
+    """
+    seconds = remaining(timeout)
+    watchdog = Watchdog(seconds)
+    transport = watched_transport(watchdog, backend)
     try:
-        with httpx.stream(
-            "GET",
-            url,
-            timeout=timeout,
-            follow_redirects=True,
-            headers={"User-Agent": "spinlens (+https://pypi.org/project/spinlens)"},
-        ) as response:
+        with (
+            httpx.Client(
+                timeout=timeout,
+                follow_redirects=True,
+                max_redirects=MAX_REDIRECTS,
+                headers={"User-Agent": USER_AGENT},
+                event_hooks={"request": [on_request]} if on_request else None,
+                transport=transport,
+            ) as client,
+            client.stream("GET", url) as response,
+        ):
             if response.status_code >= 400:
                 raise FetchError(f"{url}: server answered HTTP {response.status_code}")
-            chunks: list[bytes] = []
-            size = 0
+            body = bytearray()
             for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
+                if watchdog.passed:
+                    raise httpx.ReadTimeout("deadline passed")
+                body += chunk
+                if len(body) > max_bytes:
                     raise InputTooLargeError(f"{url}: page is larger than {max_bytes:,} bytes")
-                chunks.append(chunk)
-            return b"".join(chunks)
-    except httpx.TimeoutException:
-        raise FetchError(f"{url}: timed out after {timeout:g} s") from None
+            if watchdog.passed:
+                raise httpx.ReadTimeout("deadline passed")
+            return bytes(body)
     except httpx.HTTPError as exc:
-        reason = str(exc) or type(exc).__name__
-        raise FetchError(f"{url}: cannot fetch ({reason}; are you offline?)") from None
+        if watchdog.passed or isinstance(exc, httpx.TimeoutException):
+            raise FetchError(f"{url}: timed out after {seconds:.3g} s (the whole fetch)") from None
+        raise FetchError(f"{url}: cannot fetch ({describe(exc)})") from None
+    finally:
+        watchdog.stop()
+
+
+# Network errors that mean this machine has no working network, where "offline?" helps.
+OFFLINE_ERRNOS = {errno.ENETUNREACH, errno.ENETDOWN, errno.EHOSTUNREACH}
+OFFLINE_GAI = {socket.EAI_AGAIN, getattr(socket, "EAI_NODATA", socket.EAI_AGAIN)}
+
+
+def describe(exc: BaseException) -> str:
+    """Why a fetch failed, with "are you offline?" only where that is the likely cause
+    (no name resolution, no route), not for a refused or reset connection."""
+    reason = str(exc) or type(exc).__name__
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror) and cause.errno in OFFLINE_GAI:
+            return f"{reason}; are you offline?"
+        if isinstance(cause, OSError) and cause.errno in OFFLINE_ERRNOS:
+            return f"{reason}; are you offline?"
+        cause = cause.__cause__ or cause.__context__
+    if "Temporary failure in name resolution" in reason or "Network is unreachable" in reason:
+        return f"{reason}; are you offline?"
+    return reason
 
 
 def fetch_url(url: str, *, timeout: float = 15.0, max_bytes: int = 5_000_000) -> Document:
     from dataclasses import replace
 
-    from spinlens.document.loaders.content import load_bytes
+    from spinlens.document.loaders import load_bytes
     from spinlens.document.urls import domain_of
 
     doc = load_bytes(fetch_bytes(url, timeout=timeout, max_bytes=max_bytes), name=url, url=url)
