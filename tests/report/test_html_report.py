@@ -87,6 +87,7 @@ def _hostile_report() -> Report:
             type="event",
             matches=[
                 {
+                    "claim_id": "<b>c1</b>",
                     "claim": "<script>x()</script>",
                     "verdict": "False",
                     "rating": "false",
@@ -134,14 +135,39 @@ def _hostile_report() -> Report:
             "sources": {
                 "domain": "<b onclick=x>evil</b>",
                 "score": 0.1,
-                "ratings": [{"list": "<i>l</i>", "score": 0.1, "label": "<u>x</u>", "detail": ""}],
+                "ratings": [
+                    {
+                        "list": "<i>l</i>",
+                        "domain": "<i>evil</i>",
+                        "score": 0.1,
+                        "label": "<u>x</u>",
+                        "detail": "",
+                    }
+                ],
             },
             "provenance": {
                 "source_text": "Officials said <script>alert(11)</script> today.",
                 "mutations": [
-                    {"type": "inserted_text", "op": "deleted", "source_start": 15, "source_end": 40}
+                    {
+                        "type": "deleted_text",
+                        "op": "deleted",
+                        "start": 0,
+                        "end": 0,
+                        "source_id": "s1",
+                        "source_start": 15,
+                        "source_end": 40,
+                        "source_text": "<script>alert(11)</script>",
+                    }
                 ],
-                "sources": [{"id": "s1", "url": "javascript:alert(12)", "title": "<b>t</b>"}],
+                "sources": [
+                    {
+                        "id": "s1",
+                        "url": "javascript:alert(12)",
+                        "title": "<b>t</b>",
+                        "score": 0.5,
+                        "containment": 0.5,
+                    }
+                ],
             },
         },
         verdict=verdict,

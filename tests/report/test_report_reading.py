@@ -16,6 +16,7 @@ from spinlens.report.render.text import render_text
 from spinlens.report.schema import (
     DocumentInfo,
     Finding,
+    NotChecked,
     Reason,
     Report,
     Segment,
@@ -149,15 +150,54 @@ def test_text_verdict_fits_the_first_screen() -> None:
 
 
 def test_fact_checks_not_made_are_said_once_not_per_claim() -> None:
-    report = _report(claims={"factcheck_db": False})
+    report = _report()
+    report.not_checked.append(
+        NotChecked(
+            analyzer="claims",
+            store="fact-check database",
+            path="/data/factchecks.sqlite",
+            problem="missing",
+            command="spinlens factcheck import FILE --format csv",
+        )
+    )
     html = render_html(report)
-    assert _visible(html).count("not checked") == 1
-    assert "No matching fact-check found" not in html
-    assert "spinlens factcheck import" in html
+    claims = _visible(html[html.index('id="claims"') : html.index('id="runs"')])
+    assert claims.count("not checked") == 1 and "No matching fact-check found" not in html
+    assert "no fact-check database at /data/factchecks.sqlite" in claims
+    assert "spinlens factcheck import FILE --format csv" in claims
+    verdict = _visible(html[html.index('id="verdict"') : html.index('id="article"')])
+    assert "Not checked" in verdict and "spinlens factcheck import" in verdict
     text = render_text(report, color=False, width=120)
-    assert text.count("not checked") == 1 and "no match" not in text
-    checked = render_html(_report(claims={"factcheck_db": True}))
-    assert "not checked" not in _visible(checked) and "No matching fact-check found" in checked
+    assert "no match" not in text and "fact-checks: not checked" in text
+    assert "spinlens factcheck import FILE --format csv" in text
+    first_screen = "\n".join(render_text(report, color=False, width=80).splitlines()[:24])
+    assert "Not checked (absent evidence): fact-check database" in first_screen
+    checked = render_html(_report())
+    assert "not checked" not in _visible(checked).lower()
+    assert "No matching fact-check found" in checked
+
+
+def test_match_shows_rating_publisher_link_and_same_claim_probability() -> None:
+    report = _report()
+    claim = report.findings[0]
+    claim.attrs["matches"] = [
+        {
+            "claim_id": "c1",
+            "claim": "Budget grew by 00 percent",
+            "rating": "false",
+            "score": 0.7,
+            "probability": 0.97,
+            "publisher": "Desk <b>",
+            "url": "https://checks.example/c1",
+        }
+    ]
+    html = render_html(report)
+    at = html.index("Budget grew by 00 percent")
+    row = html[html.rindex("<tr>", 0, at) : html.index("</tr>", at)]
+    assert 'href="https://checks.example/c1"' in row and "r-false" in row
+    assert "Desk &lt;b&gt;" in row and "0.97" in row
+    text = render_text(report, color=False, width=260)
+    assert "false: Budget grew by 00 percent (Desk <b>, same claim 0.97, https://checks" in text
 
 
 ARTICLE = "Para one stays.\n\nAn inserted paragraph.\n\nPara two stays here."
@@ -246,7 +286,7 @@ def test_insertion_point_keeps_whole_words() -> None:
 
 
 def test_every_table_scrolls_inside_its_own_box() -> None:
-    html = render_html(_report(claims={"factcheck_db": True}))
+    html = render_html(_report())
     tables = html.count("<table")
     assert tables >= 2 and html.count('<div class="table-wrap"><table') == tables
     assert ".table-wrap { overflow-x: auto" in html

@@ -23,6 +23,7 @@ from spinlens.report.render.safe import safe_url, slug, snippet
 from spinlens.report.render.sections import (
     claims_view,
     href,
+    not_checked_view,
     provenance_view,
     quotes_view,
     sources_view,
@@ -53,6 +54,7 @@ def _environment() -> Environment:
     )
     env.filters["slug"] = slug
     env.filters["label"] = human_label
+    env.filters["analyzer"] = human_analyzer
     return env
 
 
@@ -78,9 +80,11 @@ def render_html(report: Report) -> str:
         "pieces": [_piece_view(p) for p in pieces],
         "findings": _findings_view(report, starts),
         "claims": claims_view(report, starts),
-        "quotes": quotes_view(report.findings, starts),
+        "quotes": quotes_view(report, starts),
         "provenance": provenance_view(report),
-        "sources": sources_view(report.data.get("sources")),
+        "sources": sources_view(report),
+        "not_checked": [not_checked_view(n) for n in report.not_checked],
+        "unchecked_analyzers": {n.analyzer for n in report.not_checked},
     }
     return _environment().get_template("report.html").render(**context)
 

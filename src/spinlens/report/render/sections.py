@@ -1,21 +1,22 @@
 """The HTML report's sections after the article: claims, quotes, the redline, source ratings.
 
-Each view reads one analyzer's part of the report (findings and ``report.data``) and returns
-plain values for the template; report data is untrusted, so every field is type-checked,
-bounded, and links are kept only for http(s).
+Each view reads one analyzer's part of the report through the report's typed accessors
+(schema 1.2) and returns plain values for the template. A check that was not made (its store
+missing, empty or unreadable: ``report.not_checked``) is said once for its section, never as
+"no match" on every item. Texts are bounded and links kept only for http(s).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from spinlens.report.render import redline
-from spinlens.report.render.emphasis import is_claim, prominent_claims
+from spinlens.report.render.emphasis import prominent_claims
 from spinlens.report.render.labels import human_label
-from spinlens.report.render.safe import number_of, safe_url, slug, snippet, text_of
+from spinlens.report.render.safe import safe_url, slug, snippet
 from spinlens.report.render.segments import Mark, Piece, split_range
-from spinlens.report.schema import Finding, Report
+from spinlens.report.schema import ClaimAttrs, Finding, Mutation, NotChecked, Report
 
 MAX_HEAD = 300
 MAX_SOURCE_TEXT = 200_000
@@ -23,6 +24,29 @@ MAX_SOURCE_TEXT = 200_000
 QUOTE_CHECKS = frozenset(
     {"quote_verified", "quote_altered_in_source", "quote_misattributed", "quote_not_found"}
 )
+# Whose store a section's check needs (quotes are verified against the provenance index).
+CHECKED_BY = {"claims": "claims", "quotes": "provenance", "provenance": "provenance"}
+
+
+def not_checked(report: Report, analyzer: str) -> dict[str, str] | None:
+    """Why ``analyzer``'s check was not made and the command that fills its store, or None."""
+    note = next((n for n in report.not_checked if n.analyzer == analyzer), None)
+    return None if note is None else not_checked_view(note)
+
+
+def not_checked_view(note: NotChecked) -> dict[str, str]:
+    why = {
+        "missing": f"no {note.store} at {note.path}",
+        "empty": f"the {note.store} at {note.path} is empty",
+        "unreadable": f"the {note.store} at {note.path} cannot be read",
+    }[note.problem]
+    detail = f" ({snippet(note.detail, MAX_HEAD)})" if note.detail else ""
+    return {
+        "analyzer": note.analyzer,
+        "store": note.store,
+        "why": snippet(why, MAX_HEAD) + detail,
+        "command": snippet(note.command, MAX_HEAD),
+    }
 
 
 def href(starts: Mapping[int, int], start: int, end: int) -> str | None:
@@ -32,90 +56,117 @@ def href(starts: Mapping[int, int], start: int, end: int) -> str | None:
 
 def claims_view(report: Report, starts: Mapping[int, int]) -> dict[str, Any] | None:
     """Prominent claims first, the rest folded; "not checked" once when no database was used."""
-    findings = report.findings
-    shown = prominent_claims(findings, report.verdict)
-    entries = [(i in shown, _claim(f, starts)) for i, f in enumerate(findings) if is_claim(f)]
-    if not entries:
+    claims = report.claims()
+    if not claims:
         return None
-    data = report.data.get("claims")
-    checked = not (isinstance(data, dict) and data.get("factcheck_db") is False)
-    top = sorted((c for keep, c in entries if keep), key=lambda c: -c["score"])
+    shown = prominent_claims(report.findings, report.verdict)
+    index = {id(f): i for i, f in enumerate(report.findings)}
+    entries = [(index[id(f)] in shown, _claim(f, attrs, starts)) for f, attrs in claims]
     return {
-        "top": top,
+        "top": sorted((c for keep, c in entries if keep), key=lambda c: -c["score"]),
         "more": [c for keep, c in entries if not keep],
-        "checked": checked,
+        "not_checked": not_checked(report, "claims"),
     }
 
 
-def _claim(f: Finding, starts: Mapping[int, int]) -> dict[str, Any]:
-    raw = f.attrs.get("matches")
+def _claim(f: Finding, attrs: ClaimAttrs, starts: Mapping[int, int]) -> dict[str, Any]:
     matches = [
         {
-            "claim": text_of(m.get("claim")),
-            "rating": text_of(m.get("rating")) or "unknown",
-            "rating_slug": slug(text_of(m.get("rating")) or "unknown"),
-            "verdict": text_of(m.get("verdict")),
-            "publisher": text_of(m.get("publisher")),
-            "url": safe_url(m.get("url")),
-            "url_text": text_of(m.get("url")),
-            "score": number_of(m.get("probability", m.get("score"))),
+            "claim": m.claim,
+            "rating": human_label(m.rating or "unknown"),
+            "rating_slug": slug(m.rating or "unknown"),
+            "verdict": m.verdict or "",
+            "publisher": m.publisher or "",
+            "url": safe_url(m.url),
+            "url_text": m.url or "",
+            "probability": m.probability,
+            "score": m.score,
         }
-        for m in (raw if isinstance(raw, list) else [])
-        if isinstance(m, dict)
+        for m in attrs.matches
     ]
     return {
         "text": snippet(f.text, 400),
         "href": href(starts, f.start, f.end),
         "score": f.score,
-        "type": text_of(f.attrs.get("type")),
+        "type": attrs.type,
         "matches": matches,
     }
 
 
-def quotes_view(findings: Sequence[Finding], starts: Mapping[int, int]) -> list[dict[str, Any]]:
-    """Each quote with the provenance verification that overlaps it, if any."""
+def quotes_view(report: Report, starts: Mapping[int, int]) -> dict[str, Any] | None:
+    """Each quote with the provenance verification that overlaps it; with no index to check
+    against, "not checked" once instead of "not verified" on every quote."""
+    findings = report.findings
     checks = [f for f in findings if f.analyzer == "provenance" and f.label in QUOTE_CHECKS]
+    records = {(q.start, q.end): q for q in report.quotes()}
     quotes = []
     for f in findings:
         if f.analyzer != "quotes" or f.label not in {"quote", "unattributed_quote"}:
             continue
         check = next((c for c in checks if c.start < f.end and f.start < c.end), None)
+        record = records.get((f.start, f.end))
         quotes.append(
             {
                 "text": snippet(f.text, 400),
                 "href": href(starts, f.start, f.end),
-                "speaker": text_of(f.attrs.get("speaker")) or "nobody named",
-                "cue": text_of(f.attrs.get("cue")),
+                "speaker": _said(record.speaker if record else f.attrs.get("speaker"))
+                or "nobody named",
+                "cue": _said(record.cue if record else f.attrs.get("cue")),
                 "status": human_label(check.label) if check else "not verified",
                 "status_slug": slug(check.label) if check else "unverified",
-                "detail": text_of(check.attrs.get("detail")) if check else "",
+                "detail": str(check.attrs.get("detail") or "") if check else "",
             }
         )
-    return quotes
+    if not quotes:
+        return None
+    return {"rows": quotes, "not_checked": not_checked(report, CHECKED_BY["quotes"])}
+
+
+def _said(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def provenance_view(report: Report) -> dict[str, Any] | None:
-    """The article beside its best source, one row per paragraph, and the table of changes."""
-    data = report.data.get("provenance")
-    if not isinstance(data, dict) or not isinstance(data.get("source_text"), str):
-        return None
-    article: str = report.document.text
-    source: str = data["source_text"][:MAX_SOURCE_TEXT]
-    mutations = [m for m in data.get("mutations") or [] if isinstance(m, dict)]
+    """The article beside its best source, one row per paragraph, and the table of changes;
+    or, with no index to trace against, why not and how to fill it."""
+    data = report.provenance()
+    missing = not_checked(report, "provenance")
+    if data is None or not data.source_text:
+        return (
+            {"not_checked": missing, "rows": [], "sources": [], "mutations": []}
+            if missing
+            else None
+        )
+    article = report.document.text
+    source = data.source_text[:MAX_SOURCE_TEXT]
     left = [
-        Mark(f"p{i}", text_of(f.attrs.get("op")) or "inserted", f.label, f.start, f.end, "")
+        Mark(f"p{i}", str(f.attrs.get("op") or "inserted"), f.label, f.start, f.end, "")
         for i, f in enumerate(report.findings)
         if f.analyzer == "provenance" and f.label not in QUOTE_CHECKS
     ]
     right = [
-        Mark(f"m{i}", text_of(m.get("op")), text_of(m.get("type")), s, e, "")
-        for i, m in enumerate(mutations)
-        if isinstance(s := m.get("source_start"), int) and isinstance(e := m.get("source_end"), int)
+        Mark(f"m{i}", m.op, m.type, m.source_start, m.source_end, "")
+        for i, m in enumerate(data.mutations)
     ]
-    blocks = redline.blocks_of(data.get("aligned") or [], len(article), len(source))
+    aligned = (data.model_extra or {}).get("aligned")
+    blocks = redline.blocks_of(
+        aligned if isinstance(aligned, list) else [], len(article), len(source)
+    )
     starts = [p.start for p in report.document.paragraphs]
     return {
-        "sources": [_source(s) for s in data.get("sources") or [] if isinstance(s, dict)],
+        "not_checked": missing,
+        "sources": [
+            {
+                "id": s.id,
+                "title": s.title or "",
+                "url": safe_url(s.url),
+                "url_text": s.url or "",
+                "date": s.date or "",
+                "score": s.score,
+                "containment": s.containment,
+            }
+            for s in data.sources
+        ],
         "rows": [
             {
                 "article": [_diff_piece(p) for p in split_range(article, left, r.start, r.end)],
@@ -125,34 +176,20 @@ def provenance_view(report: Report) -> dict[str, Any] | None:
             }
             for r in redline.rows(article, source, starts, blocks)
         ],
-        "mutations": [_mutation(m, source) for m in mutations],
+        "mutations": [_mutation(m, source) for m in data.mutations],
     }
 
 
-def _source(s: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "id": text_of(s.get("id")),
-        "title": text_of(s.get("title")),
-        "url": safe_url(s.get("url")),
-        "url_text": text_of(s.get("url")),
-        "date": text_of(s.get("date")),
-        "score": number_of(s.get("score")),
-        "containment": number_of(s.get("containment")),
-    }
-
-
-def _mutation(m: Mapping[str, Any], source: str) -> dict[str, Any]:
+def _mutation(m: Mutation, source: str) -> dict[str, Any]:
     """One row of the changes table; an insertion's Source cell shows where it was inserted."""
-    at = m.get("source_start")
-    source_text = text_of(m.get("source_text"))
     before = after = ""
-    if not source_text and isinstance(at, int) and not isinstance(at, bool):
-        before, after = redline.insertion_point(source, at)
+    if not m.source_text:
+        before, after = redline.insertion_point(source, m.source_start)
     return {
-        "type": human_label(text_of(m.get("type"))),
-        "op": text_of(m.get("op")),
-        "text": snippet(text_of(m.get("text"))),
-        "source_text": snippet(source_text),
+        "type": human_label(m.type),
+        "op": m.op,
+        "text": snippet(m.text),
+        "source_text": snippet(m.source_text),
         "before": before,
         "after": after,
     }
@@ -166,23 +203,29 @@ def _diff_piece(piece: Piece) -> dict[str, Any]:
     return {"text": piece.text, "op": slug(mark.analyzer), "title": human_label(mark.label)}
 
 
-def sources_view(data: Any) -> dict[str, Any] | None:
-    if not isinstance(data, dict):
-        return None
-    ratings = [
-        {
-            "list": text_of(r.get("list")),
-            "matched": text_of(r.get("domain")),
-            "score": number_of(r.get("score")),
-            "label": snippet(text_of(r.get("label"))),
-            "detail": snippet(text_of(r.get("detail")), MAX_HEAD),
-            "detail_url": safe_url(r.get("detail")),
-        }
-        for r in data.get("ratings") or []
-        if isinstance(r, dict)
-    ]
+def sources_view(report: Report) -> dict[str, Any] | None:
+    """The site's ratings by each imported list; "not checked" when no list is imported."""
+    data = report.sources()
+    missing = not_checked(report, "sources")
+    if data is None:
+        return (
+            {"not_checked": missing, "domain": "", "score": None, "ratings": []}
+            if missing
+            else None
+        )
     return {
-        "domain": text_of(data.get("domain")),
-        "score": number_of(data.get("score")),
-        "ratings": ratings,
+        "not_checked": missing,
+        "domain": data.domain or "",
+        "score": data.score,
+        "ratings": [
+            {
+                "list": r.list,
+                "matched": r.domain,
+                "score": r.score,
+                "label": snippet(r.label),
+                "detail": snippet(r.detail, MAX_HEAD),
+                "detail_url": safe_url(r.detail),
+            }
+            for r in data.ratings
+        ],
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Sequence
 from io import StringIO
 
 from rich.console import Console, Group
@@ -21,15 +22,14 @@ from rich.text import Text
 from spinlens.report.palette import analyzer_color
 from spinlens.report.render.emphasis import headline, is_claim, prominent_claims, strength
 from spinlens.report.render.labels import human_label
-from spinlens.report.render.sections import claims_view
-from spinlens.report.schema import Report, Verdict
+from spinlens.report.render.sections import claims_view, not_checked_view
+from spinlens.report.schema import NotChecked, Report, Verdict
 
 MAX_SNIPPET = 90
 MAX_TITLE = 300
 TOP_REASONS = 5
 DEFAULT_WIDTH = 100  # when not on a terminal (a file, a pipe)
 MAX_WIDTH = 140
-NOT_CHECKED_FACTCHECKS = "no fact-check database; fill it with: spinlens factcheck import FILE"
 VERDICT_COLOURS = {"reliable": "green", "mixed": "yellow", "unreliable": "red"}
 # Terminal controls (C0 but tab and newline, DEL, C1): article text must not drive the terminal.
 _CONTROLS = {c: "\ufffd" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}
@@ -54,12 +54,14 @@ def render_text(report: Report, *, width: int | None = None, color: bool | None 
     )
     console.print(_header(report))
     if report.verdict is not None:
-        console.print(_verdict(report.verdict, width))
+        console.print(_verdict(report.verdict, width, report.not_checked))
     console.print(_highlighted(report))
     console.print(_findings_table(report))
     claims = _claims_table(report)
     if claims is not None:
         console.print(claims)
+    if report.not_checked:
+        console.print(_not_checked_table(report))
     if report.verdict is not None and report.verdict.reasons:
         console.print(_all_reasons(report.verdict))
     console.print(_runs_table(report))
@@ -82,7 +84,7 @@ def _header(report: Report) -> Text:
     return text
 
 
-def _verdict(verdict: Verdict, width: int) -> Panel:
+def _verdict(verdict: Verdict, width: int, unchecked: Sequence[NotChecked] = ()) -> Panel:
     """Headline in words and the strongest reasons, at most two lines each: the first screen."""
     colour = VERDICT_COLOURS.get(verdict.label, "white")
     lines = Table.grid(padding=(0, 1))
@@ -100,6 +102,9 @@ def _verdict(verdict: Verdict, width: int) -> Panel:
     parts: list[Text | Table] = [title]
     if verdict.reasons:
         parts += [Text("Why, strongest reasons first:"), lines]
+    if unchecked:
+        stores = ", ".join(dict.fromkeys(n.store for n in unchecked))
+        parts.append(Text(f"Not checked (absent evidence): {stores}; see 'not checked'", "yellow"))
     more = len(verdict.reasons) - TOP_REASONS
     note = f"{more} more reasons, " if more > 0 else ""
     parts.append(Text(f"{note}weights and the score's formula: see 'all reasons'", style="dim"))
@@ -163,17 +168,16 @@ def _claims_table(report: Report) -> Table | None:
     notes = []
     if view["more"]:
         notes.append(f"{len(view['more'])} more check-worthy sentences in --format html or json")
-    title = "claims"
-    if not view["checked"]:
-        title = f"claims · fact-checks: not checked ({NOT_CHECKED_FACTCHECKS})"
+    checked = view["not_checked"] is None
+    title = "claims" if checked else "claims · fact-checks: not checked (see 'not checked')"
     table = Table(title=title, caption="; ".join(notes) or None, expand=True)
     table.add_column("claim", overflow="fold", ratio=3)
     table.add_column("check-worthy", no_wrap=True)
-    if view["checked"]:
+    if checked:
         table.add_column("fact-checks", overflow="fold", ratio=2)
     for claim in view["top"]:
         row: list[Text | str] = [Text(printable(_cut(claim["text"], 200))), f"{claim['score']:.2f}"]
-        if view["checked"]:
+        if checked:
             row.append(Text(printable("\n".join(map(_match, claim["matches"])) or "no match")))
         table.add_row(*row)
     return table
@@ -181,11 +185,26 @@ def _claims_table(report: Report) -> Table | None:
 
 def _match(m: dict[str, object]) -> str:
     parts = [str(m["publisher"] or "no publisher")]
-    if isinstance(m["score"], float):
-        parts.append(f"match {m['score']:.2f}")
+    if isinstance(m["probability"], float):
+        parts.append(f"same claim {m['probability']:.2f}")
     if m["url_text"]:
         parts.append(str(m["url_text"]))
     return f"{m['rating']}: {m['claim']} ({', '.join(parts)})"
+
+
+def _not_checked_table(report: Report) -> Table:
+    """Each check not made, why, and the command that fills its store."""
+    table = Table(title="not checked", expand=True)
+    for column in ("analyzer", "why", "fill it with"):
+        table.add_column(column, overflow="fold")
+    for note in report.not_checked:
+        view = not_checked_view(note)
+        table.add_row(
+            Text(printable(note.analyzer)),
+            Text(printable(view["why"])),
+            Text(printable(view["command"])),
+        )
+    return table
 
 
 def _all_reasons(verdict: Verdict) -> Table:
@@ -202,11 +221,12 @@ def _runs_table(report: Report) -> Table:
     table = Table(title="analyzers", expand=False)
     for column in ("analyzer", "version", "status", "findings", "seconds", "note"):
         table.add_column(column)
+    unchecked = {n.analyzer for n in report.not_checked}
     for run in report.analyzers:
         table.add_row(
             Text(printable(run.name)),
             Text(printable(run.version)),
-            run.status,
+            run.status + (", not checked" if run.name in unchecked else ""),
             str(run.findings),
             f"{run.seconds:.3f}",
             Text(printable(run.reason or run.model or "")),
