@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
+import os
 import random
+import re
 import resource
 import statistics
 import tempfile
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from provenance_data import (  # the benchmark's data builder, next to this script
@@ -29,19 +31,32 @@ from provenance_data import (  # the benchmark's data builder, next to this scri
     score_query,
 )
 
+from spinlens.document import Document
+from spinlens.document.loaders import Loaded
 from spinlens.provenance.candidates import find_sources
-from spinlens.provenance.ingest import prepare
-from spinlens.provenance.store import Entry, Params, Store
+from spinlens.provenance.ingest import ingest
+from spinlens.provenance.inputs import iter_inputs
+from spinlens.provenance.shingles import WORD
+from spinlens.provenance.store import Store
 from spinlens.provenance.trace import diff_against
 
 ROOT = Path(__file__).resolve().parents[1]
-PARAMS = Params()
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]")
 
 
 def main(argv: list[str] | None = None, default_docs: int = 10_000) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=default_docs, help="documents in the index")
-    parser.add_argument("--workers", type=int, default=1, help="processes preparing documents")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="processes computing keys"
+    )
+    parser.add_argument(
+        "--speed-docs",
+        type=int,
+        default=20_000,
+        help="news-length documents for the ingest race against datasketch (0: skip it)",
+    )
+    parser.add_argument("--only-speed", action="store_true", help="run the race only")
     parser.add_argument("--queries", type=int, default=300, help="manipulated copies traced")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -51,6 +66,10 @@ def main(argv: list[str] | None = None, default_docs: int = 10_000) -> None:
     rng = random.Random(args.seed)
 
     articles = read_articles(args.data)
+    if args.speed_docs:
+        race(list(articles.values()), args.speed_docs, args.workers, random.Random(args.seed))
+    if args.only_speed:
+        return
     ids = sorted(articles)
     source_ids = rng.sample(ids, min(args.queries, len(ids) // 2))
     chosen = set(source_ids)
@@ -77,7 +96,7 @@ def main(argv: list[str] | None = None, default_docs: int = 10_000) -> None:
     store = Store(path)
     stream = itertools.chain(docs.items(), fillers(others, n_fill, rng))
     began = time.perf_counter()
-    ingest_stream(store, stream, args.workers)
+    ingest(store, as_loaded(stream), workers=args.workers)
     ingest_s = time.perf_counter() - began
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = path.stat().st_size
@@ -137,7 +156,8 @@ def main(argv: list[str] | None = None, default_docs: int = 10_000) -> None:
     )
     print(f"index size: {size / 1e6:.1f} MB ({size / n_docs / 1024:.2f} KB/document)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory of this process: {peak:,.0f} MB")
+    workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory: {peak:,.0f} MB (this process), {workers_peak:,.0f} MB (largest worker)")
     for name, values in (("candidate search", search_ms), ("full trace", trace_ms)):
         p50 = statistics.median(values)
         p95 = statistics.quantiles(values, n=20)[-1]
@@ -159,25 +179,57 @@ def main(argv: list[str] | None = None, default_docs: int = 10_000) -> None:
     print(f"  {'overall (span only)':<30} {p:.3f}  {r:.3f}  {f:.3f}")
 
 
-def _prepare(item: tuple[str, str]) -> Entry:
-    return prepare(item[0], item[1], PARAMS)
+def as_loaded(stream: Iterator[tuple[str, str]]) -> Iterator[Loaded]:
+    for doc_id, text in stream:
+        yield Loaded(doc_id, document=Document(text=text, id=doc_id))
 
 
-def ingest_stream(store: Store, stream: Iterator[tuple[str, str]], workers: int) -> None:
-    """Prepare documents (in worker processes when asked) and write them in batches of 1000."""
-    pool = ProcessPoolExecutor(workers) if workers > 1 else None
-    try:
-        while True:
-            chunk = list(itertools.islice(stream, 1000))
-            if not chunk:
-                break
-            entries = list(
-                pool.map(_prepare, chunk, chunksize=50) if pool else map(_prepare, chunk)
-            )
-            store.add(entries)
-    finally:
-        if pool:
-            pool.shutdown()
+def news_docs(pool: list[str], n: int, rng: random.Random) -> Iterator[dict[str, str]]:
+    """News-length records (12-24 real sentences, about 370 words) recombined from articles."""
+    sentences = [s for text in pool for s in SENTENCE.findall(text) if len(s.split()) >= 6]
+    for i in range(n):
+        body = " ".join(rng.choice(sentences).strip() for _ in range(rng.randint(12, 24)))
+        yield {"id": f"news/{i:07d}", "text": body}
+
+
+def race(pool: list[str], n: int, workers: int, rng: random.Random) -> None:
+    """Ingest the same JSONL file into datasketch's in-memory MinHash LSH (its usual use: the
+    same words and 5-word shingles, SHA-1 per shingle, 64 permutations, 16 bands) and into a
+    spinlens index (what ``spinlens index add`` runs, without interpreter start-up)."""
+    from datasketch import MinHash, MinHashLSH
+
+    folder = Path(tempfile.mkdtemp(prefix="prov-race-"))
+    corpus = folder / "news.jsonl"
+    with corpus.open("w", encoding="utf-8") as handle:
+        for record in news_docs(pool, n, rng):
+            handle.write(json.dumps(record) + "\n")
+    words = 0
+    began = time.perf_counter()
+    lsh = MinHashLSH(num_perm=64, params=(16, 4))
+    with corpus.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            tokens = WORD.findall(record["text"].lower().replace("’", "'"))
+            words += len(tokens)
+            shingles = {" ".join(tokens[i : i + 5]).encode() for i in range(len(tokens) - 4)}
+            sketch = MinHash(num_perm=64)
+            sketch.update_batch(list(shingles))
+            lsh.insert(record["id"], sketch)
+    datasketch_rate = n / (time.perf_counter() - began)
+    db = folder / "race.sqlite"
+    began = time.perf_counter()
+    with Store(db) as store:
+        stats = ingest(store, iter_inputs([str(corpus)], 5_000_000), workers=workers)
+    spinlens_rate = stats.added / (time.perf_counter() - began)
+    print(f"\n== ingest race: {n:,} news-length documents ({words / n:.0f} words on average) ==")
+    print(f"datasketch MinHash + in-memory LSH: {datasketch_rate:,.0f} documents/s (1 process)")
+    print(
+        f"spinlens index (SQLite file, {workers} workers): {spinlens_rate:,.0f} documents/s,"
+        f" {spinlens_rate / datasketch_rate:.2f}x datasketch"
+    )
+    for leftover in folder.glob("*"):
+        leftover.unlink()
+    folder.rmdir()
 
 
 def show_errors(q: Query, preds: list[dict[str, object]]) -> None:

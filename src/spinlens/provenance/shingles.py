@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
 
 FORMAT = 2  # index format these functions produce (stored in the index's meta table)
 WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -180,8 +179,13 @@ def fingerprints(hashes: np.ndarray, sample: int) -> np.ndarray:
 
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    a, b = MinHash(num_perm=num_perm, seed=1, scheme="affine32").permutations
-    return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
+    """The affine permutations ``datasketch.MinHash(num_perm, seed=1, scheme="affine32")``
+    draws (same generator, same order: tested), without importing datasketch, whose import
+    pulls in scipy and costs over a second in every worker process."""
+    gen = np.random.RandomState(1)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def minhash(hashes: np.ndarray, num_perm: int) -> np.ndarray:

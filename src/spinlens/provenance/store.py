@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 from spinlens.errors import ConfigError, InputError
 from spinlens.provenance.entries import Entry, Params, pack, prepare
 from spinlens.provenance.shingles import FORMAT
@@ -144,9 +146,9 @@ class Store:
             reader = self.conn.cursor()
             for pk, doc_id, blob in reader.execute("SELECT pk, id, text FROM documents"):
                 entry = prepare(doc_id, _unpack(blob), self.params)
-                self._write_keys(
-                    [(k, pk) for k in entry.band_keys], [(h, pk) for h in entry.fingerprints]
-                )
+                keys = _Rows()
+                keys.add(pk, entry.band_keys, entry.fingerprints)
+                keys.write(self.conn)
                 done += 1
                 if on_doc is not None:
                     on_doc()
@@ -178,8 +180,7 @@ class Store:
         """
         added = 0
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        bands: list[tuple[int, int]] = []
-        prints: list[tuple[int, int]] = []
+        keys = _Rows()
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             known = self.known_hashes([e.content_hash for e in entries])
@@ -189,8 +190,7 @@ class Store:
                     continue
                 known.add(entry.content_hash)
                 if entry.id in ids:
-                    self._write_keys(bands, prints)  # the rows of an earlier one in this batch
-                    bands, prints = [], []
+                    keys.write(self.conn)  # the rows of an earlier one in this batch first
                     self._delete_id(entry.id)
                 ids.add(entry.id)
                 cur = self.conn.execute(
@@ -208,23 +208,15 @@ class Store:
                         now,
                     ),
                 )
-                pk = cur.lastrowid
-                assert pk is not None
-                bands.extend((k, pk) for k in entry.band_keys)
-                prints.extend((h, pk) for h in entry.fingerprints)
+                assert cur.lastrowid is not None
+                keys.add(cur.lastrowid, entry.band_keys, entry.fingerprints)
                 added += 1
-            self._write_keys(bands, prints)
+            keys.write(self.conn)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         return added
-
-    def _write_keys(self, bands: list[tuple[int, int]], prints: list[tuple[int, int]]) -> None:
-        bands.sort()
-        prints.sort()
-        self.conn.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", bands)
-        self.conn.executemany("INSERT OR IGNORE INTO fingerprints VALUES (?, ?)", prints)
 
     def _known_ids(self, ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
@@ -350,6 +342,39 @@ class Store:
         )
         for row in rows:
             yield _stored(row)
+
+
+class _Rows:
+    """Lookup rows of many documents, written in key order with two ``executemany`` calls."""
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.bands: list[np.ndarray] = []
+        self.prints: list[np.ndarray] = []
+        self.band_docs: list[np.ndarray] = []
+        self.print_docs: list[np.ndarray] = []
+
+    def add(self, pk: int, bands: Iterable[int], prints: Iterable[int]) -> None:
+        b = np.fromiter(bands, dtype=np.int64)
+        f = np.fromiter(prints, dtype=np.int64)
+        self.bands.append(b)
+        self.prints.append(f)
+        self.band_docs.append(np.full(len(b), pk, dtype=np.int64))
+        self.print_docs.append(np.full(len(f), pk, dtype=np.int64))
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        for table, keys, docs in (
+            ("bands", self.bands, self.band_docs),
+            ("fingerprints", self.prints, self.print_docs),
+        ):
+            if keys:
+                k, d = np.concatenate(keys), np.concatenate(docs)
+                order = np.lexsort((d, k))
+                rows = np.column_stack((k[order], d[order])).tolist()
+                conn.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", rows)
+        self.clear()
 
 
 def _unpack(blob: bytes) -> str:
