@@ -15,6 +15,7 @@ from spinlens.document import Document
 from spinlens.document.loaders import document_from_text
 from spinlens.errors import (
     AnalyzerOptionError,
+    ConfigError,
     DuplicateAnalyzerError,
     UnknownAnalyzerError,
 )
@@ -115,3 +116,33 @@ def test_span_constructor_rejects_out_of_bounds() -> None:
         doc.span(0, len(TEXT) + 1, "x")
     with pytest.raises(ValueError, match="score"):
         doc.span(0, 1, "x", score=1.5)
+
+
+class _EntryPoint:
+    def __init__(self, name: str, cls: type) -> None:
+        self.name, self.value, self._cls = name, f"plugin:{cls.__name__}", cls
+
+    def load(self) -> type:
+        return self._cls
+
+
+@pytest.mark.parametrize(
+    ("entry", "error"), [("quotes", DuplicateAnalyzerError), ("x", ConfigError)]
+)
+def test_a_plugin_clashing_with_a_builtin_name_stops_every_call(
+    monkeypatch: pytest.MonkeyPatch, entry: str, error: type[Exception]
+) -> None:
+    class _Quotes(BaseAnalyzer):
+        name: ClassVar[str] = "quotes"
+
+    monkeypatch.setattr(base, "entry_points", lambda group: [_EntryPoint(entry, _Quotes)])
+    monkeypatch.setattr(base, "_loaded", False)
+    for _ in range(2):  # not only the first call
+        with pytest.raises(error):
+            base.registry()
+    from tests.core.cli_runner import run_cli
+
+    run = run_cli("analyze", "-", "--only", "quotes", input="Some text.")
+    assert run.exit_code == 5 and run.stderr.count("\n") == 1, run.stderr
+    monkeypatch.setattr(base, "entry_points", lambda group: [])
+    assert base.registry()["quotes"] is not _Quotes

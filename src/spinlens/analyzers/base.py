@@ -180,7 +180,15 @@ def _load_all() -> None:
     global _loaded
     if _loaded:
         return
-    _loaded = True
+    _loaded = True  # set first: a plug-in that asks for the registry while loading sees it
+    try:
+        _load_builtins_and_plugins()
+    except BaseException:
+        _loaded = False  # a clash or broken plug-in fails every call, not just the first
+        raise
+
+
+def _load_builtins_and_plugins() -> None:
     for module in BUILTIN_MODULES:
         try:
             import_module(module)
