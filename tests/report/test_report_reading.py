@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from spinlens.labels import human_label
 from spinlens.report.render.html import render_html
-from spinlens.report.render.labels import human_label
 from spinlens.report.render.redline import Block, insertion_point, rows
 from spinlens.report.render.text import render_text
 from spinlens.report.schema import (

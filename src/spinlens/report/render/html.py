@@ -16,9 +16,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from spinlens.labels import human_analyzer, human_label
 from spinlens.report.palette import analyzer_color
 from spinlens.report.render.emphasis import headline, is_claim, prominent_claims, strength
-from spinlens.report.render.labels import human_analyzer, human_label
 from spinlens.report.render.safe import safe_url, slug, snippet
 from spinlens.report.render.sections import (
     claims_view,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from spinlens.labels import human_label
 from spinlens.report.render import redline
 from spinlens.report.render.emphasis import prominent_claims
-from spinlens.report.render.labels import human_label
 from spinlens.report.render.safe import safe_url, slug, snippet
 from spinlens.report.render.segments import Mark, Piece, split_range
 from spinlens.report.schema import ClaimAttrs, Finding, Mutation, NotChecked, Report

@@ -19,9 +19,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from spinlens.labels import human_label
 from spinlens.report.palette import analyzer_color
 from spinlens.report.render.emphasis import headline, is_claim, prominent_claims, strength
-from spinlens.report.render.labels import human_label
 from spinlens.report.render.sections import claims_view, not_checked_view
 from spinlens.report.schema import NotChecked, Report, Verdict
 

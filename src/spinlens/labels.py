@@ -1,4 +1,6 @@
-"""Names a reader understands for the labels analyzers emit, shared by every renderer.
+"""Names a reader understands for the labels analyzers emit: one function for every renderer
+(HTML, terminal, the web page) and for any analyzer text that names a label (a verdict reason).
+This module imports nothing of spinlens, so any layer may use it.
 
 Analyzers keep machine labels (``Name_Calling,Labeling``, ``quote_not_found``) in the report,
 since they are the dataset classes and the schema's values; what a fact-checker reads is
