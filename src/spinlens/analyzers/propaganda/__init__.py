@@ -24,6 +24,7 @@ from spinlens.analyzers.propaganda.taxonomy import (
     explain,
     to_taxonomy,
 )
+from spinlens.analyzers.propaganda.visibility import hidden, precision
 from spinlens.config import Settings
 from spinlens.document import Document, Span
 from spinlens.errors import MissingDependencyError
@@ -41,6 +42,11 @@ class PropagandaOptions(AnalyzerOptions):
     )
     lexicon: bool = Field(True, description="add the narrow lexicon's blatant epithets")
     model_dir: str | None = Field(None, description="a folder with other trained weights")
+    show_all_techniques: bool = Field(
+        False,
+        description="also report spans of techniques measured below 0.4 precision (kept in "
+        "data.hidden otherwise)",
+    )
 
 
 @register
@@ -48,11 +54,17 @@ class PropagandaAnalyzer(BaseAnalyzer):
     """Spans using one of the SemEval propaganda techniques, with a score and an explanation."""
 
     name: ClassVar[str] = "propaganda"
-    version: ClassVar[str] = "1.1"  # 1.1: spans widened to whole words
+    version: ClassVar[str] = "1.2"  # 1.1: spans widened to whole words; 1.2: low-precision hidden
     description: ClassVar[str] = "propaganda techniques (SemEval-2020/2023) at span level"
     languages: ClassVar[frozenset[str] | None] = frozenset({"en"})
     labels: ClassVar[frozenset[str]] = frozenset({*PTC_LABELS, *S2023_LABELS})
-    assigns: ClassVar[tuple[str, ...]] = ("taxonomy", "counts", "density", "paragraphs")
+    assigns: ClassVar[tuple[str, ...]] = (
+        "taxonomy",
+        "counts",
+        "density",
+        "hidden",
+        "paragraphs",
+    )
     Options: ClassVar[type[AnalyzerOptions]] = PropagandaOptions
     options: PropagandaOptions
 
@@ -80,19 +92,26 @@ class PropagandaAnalyzer(BaseAnalyzer):
         elif self.bundle.span_classifier is None:
             warnings = (NO_SPAN_CLASSIFIER,)
         found = detect(self.bundle, doc.text, self.threshold, use_lexicon=self.lexicon)
-        spans = [s for d in found if (s := self._span(doc, d)) is not None]
+        card = self.bundle.card
+        show_all = self.options.show_all_techniques
+        made = [(s, show_all or not hidden(card, d)) for d in found if (s := self._span(doc, d))]
+        spans = [s for s, visible in made if visible]
         words = max(1, len(doc.text.split()))
         data: dict[str, Any] = {
             "taxonomy": self.taxonomy,
             "counts": dict(Counter(s.label for s in spans)),
             "density": round(100.0 * len(spans) / words, 3),
+            "hidden": [
+                {"start": s.start, "end": s.end, "label": s.label, "score": s.score, **s.attrs}
+                for s, visible in made
+                if not visible
+            ],
         }
         if self.taxonomy == "semeval2023" and self.bundle.paragraph_classifier is not None:
             data["paragraphs"] = [
                 {"line": n, "start": a, "end": b, "labels": labels}
                 for n, a, b, labels in paragraph_labels(self.bundle.paragraph_classifier, doc.text)
             ]
-        card = self.bundle.card
         model = f"{card.get('name', 'propaganda')}@{card.get('version', '?')}" if card else None
         return Result(spans=tuple(spans), data=data, warnings=warnings, model=model)
 
@@ -100,6 +119,12 @@ class PropagandaAnalyzer(BaseAnalyzer):
         label = to_taxonomy(d.technique, self.taxonomy)
         if label is None:
             return None
+        assert self.bundle is not None
+        measured = precision(self.bundle.card, d)
+        extra = {} if measured is None else {"precision": measured}
+        if hidden(self.bundle.card, d):
+            extra["low_precision"] = True
+            extra["hidden"] = not self.options.show_all_techniques
         return doc.span(
             d.start,
             d.end,
@@ -111,5 +136,6 @@ class PropagandaAnalyzer(BaseAnalyzer):
                 "taxonomy": self.taxonomy,
                 "source": d.source,
                 "technique_score": round(d.technique_score, 4),
+                **extra,
             },
         )
