@@ -117,3 +117,20 @@ def test_analyze_reuses_one_default_pipeline(monkeypatch: pytest.MonkeyPatch) ->
         spinlens._default_pipeline.cache_clear()
     assert len(built) == 1
     assert first.findings == second.findings
+
+
+def test_analyzers_command_lists_declared_options_labels_and_assigns() -> None:
+    import json
+
+    from tests.core.cli_runner import run_cli
+
+    rows = {r["name"]: r for r in json.loads(run_cli("analyzers", "--json").stdout)}
+    assert rows["quotes"]["options"] == {"scare_quotes": True}
+    assert "attribution" in rows["quotes"]["labels"] and rows["quotes"]["assigns"] == ["quotes"]
+    assert rows["verdict"]["requires"] == [
+        "quotes",
+        "propaganda",
+        "claims",
+        "provenance",
+        "sources",
+    ]

@@ -183,6 +183,9 @@ def list_analyzers(
             "languages": sorted(getattr(factory, "languages", None) or []) or ["any"],
             "requires": list(getattr(factory, "requires", ())),
             "description": getattr(factory, "description", ""),
+            "options": getattr(factory, "Options")().model_dump(mode="json"),  # noqa: B009
+            "labels": sorted(getattr(factory, "labels", ())),
+            "assigns": list(getattr(factory, "assigns", ())),
         }
         for name, factory in sorted(registry().items())
     ]
@@ -192,8 +195,8 @@ def list_analyzers(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="analyzers")
-    for column in ("name", "version", "default", "languages", "requires", "description"):
+    table = Table(title="analyzers (--json adds labels and assigns)")
+    for column in ("name", "version", "default", "languages", "requires", "options", "description"):
         table.add_column(column)
     for row in rows:
         table.add_row(
@@ -202,6 +205,7 @@ def list_analyzers(
             "yes" if row["default"] else "no",
             ", ".join(row["languages"]),
             ", ".join(row["requires"]),
+            ", ".join(f"{k}={json.dumps(v)}" for k, v in row["options"].items()),
             str(row["description"]),
         )
     Console().print(table)
