@@ -1,6 +1,7 @@
 """Cost of one long text: is every analyzer linear in the text's length?
 
-    python bench/long_text.py [--words 20000 40000 80000] [--kind news|words] [--only NAME]
+    python bench/long_text.py [--words 20000 40000 80000] [--kind news|words] [--one-line]
+                              [--only NAME]
 
 Builds texts of the given lengths (``news``: the seed article's paragraphs with their numbers
 and names varied, so the text reads like a long article; ``words``: sentences of simple words
@@ -109,11 +110,20 @@ def main() -> int:
     parser.add_argument("--words", type=int, nargs="+", default=[20_000, 40_000, 80_000])
     parser.add_argument("--kind", choices=("news", "words"), default="news")
     parser.add_argument("--only", action="append", help="analyzers (default: the full pipeline)")
+    parser.add_argument(
+        "--one-line", action="store_true", help="no line breaks (per-line work then sees it all)"
+    )
     args = parser.parse_args()
-    make = news_text if args.kind == "news" else simple_text
+    kind = news_text if args.kind == "news" else simple_text
+
+    def make(n: int) -> str:
+        text = kind(n)
+        return " ".join(text.split("\n")) if args.one_line else text
+
     spinlens.analyze(make(2_000), analyzers=args.only)  # warm-up: models load, caches fill
     totals: list[float] = []
-    print(f"kind: {args.kind}; analyzers: {', '.join(args.only or ['default pipeline'])}")
+    shape = f"{args.kind}{' (one line)' if args.one_line else ''}"
+    print(f"kind: {shape}; analyzers: {', '.join(args.only or ['default pipeline'])}")
     for n in args.words:
         text = make(n)
         t0 = time.perf_counter()

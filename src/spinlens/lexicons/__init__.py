@@ -8,7 +8,7 @@ word suffixes (``*-backed`` catches "Israeli-backed", "Iran-backed").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -20,6 +20,18 @@ class Lexicon:
     words: frozenset[str]
     prefixes: tuple[str, ...]
     suffixes: tuple[str, ...]
+    # the prefixes and suffixes by length: a word is looked up once per distinct length, not
+    # compared with every entry (long texts look up hundreds of thousands of words)
+    _prefix_set: frozenset[str] = field(init=False, repr=False, compare=False)
+    _prefix_lengths: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _suffix_set: frozenset[str] = field(init=False, repr=False, compare=False)
+    _suffix_lengths: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_prefix_set", frozenset(self.prefixes))
+        object.__setattr__(self, "_prefix_lengths", tuple(sorted({len(p) for p in self.prefixes})))
+        object.__setattr__(self, "_suffix_set", frozenset(self.suffixes))
+        object.__setattr__(self, "_suffix_lengths", tuple(sorted({len(s) for s in self.suffixes})))
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
@@ -27,8 +39,8 @@ class Lexicon:
         w = word.lower().replace("’", "'")
         return (
             w in self.words
-            or any(w.startswith(p) for p in self.prefixes)
-            or any(w.endswith(s) and len(w) > len(s) for s in self.suffixes)
+            or any(w[:k] in self._prefix_set for k in self._prefix_lengths if len(w) >= k)
+            or any(w[-k:] in self._suffix_set for k in self._suffix_lengths if len(w) > k)
         )
 
     def find(self, text: str) -> list[tuple[int, int, str]]:

@@ -12,10 +12,12 @@ Unchanged runs become aligned blocks (offsets in both texts) for a side-by-side 
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from spinlens.document.segment import split_paragraphs, split_sentences
@@ -25,6 +27,11 @@ from spinlens.provenance.shingles import tokenize
 MATCH_RATIO = 60.0  # rapidfuzz ratio above which two paragraphs are versions of each other
 MATCH_SUBSET = 90.0  # token-set ratio for a paragraph that gained or lost a long passage
 MIN_SUBSET_WORDS = 6
+# Long texts: beyond these sizes the work is bounded so that cost stays linear in the length.
+PAIR_BUDGET = 250_000  # paragraph pairs scored in full (500 x 500); beyond, near the diagonal
+PAIR_BLOCK = 32  # article paragraphs scored together against one window of the source
+CHUNK_WORDS = 4_000  # both texts longer: the word diff runs chunk by chunk, not on the whole
+CHUNK_TARGET = 2_000  # article words per chunk (chunks end at paragraph boundaries)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +70,8 @@ class _Side:
     order: list[int]
     sentences: list[tuple[int, int]]  # word-index ranges of sentences, in diff order
     spans: dict[tuple[int, int], tuple[int, int]]  # word range -> sentence characters
+    firsts: list[int]  # the first word of each sentence (increasing: for binary search)
+    para_firsts: list[int]  # the first word of each paragraph, in diff order
 
 
 def pair_segments(text: str, a_segs: list[Span], source: str, s_segs: list[Span]) -> dict[int, int]:
@@ -71,6 +80,8 @@ def pair_segments(text: str, a_segs: list[Span], source: str, s_segs: list[Span]
         return {}
     a_txt = [text[s.start : s.end].lower() for s in a_segs]
     s_txt = [source[s.start : s.end].lower() for s in s_segs]
+    if len(a_txt) * len(s_txt) > PAIR_BUDGET:
+        return _pair_long(a_txt, s_txt)
     ratio = process.cdist(a_txt, s_txt, scorer=fuzz.ratio, workers=1)
     subset = process.cdist(a_txt, s_txt, scorer=fuzz.token_set_ratio, workers=1)
     a_len = [len(t.split()) for t in a_txt]
@@ -95,6 +106,53 @@ def pair_segments(text: str, a_segs: list[Span], source: str, s_segs: list[Span]
     return pairs
 
 
+def _pair_long(a_txt: list[str], s_txt: list[str]) -> dict[int, int]:
+    """``pair_segments`` for two long texts, in time linear in their paragraphs.
+
+    Identical paragraphs pair first, wherever they are (as scoring every pair does: only they
+    score 100); the others are scored only against source paragraphs near the same relative
+    position (a window of ``PAIR_BUDGET / article paragraphs`` paragraphs), so a paragraph
+    edited *and* moved far in a very long text is a deletion plus an insertion.
+    """
+    free: dict[str, deque[int]] = {}
+    for j, t in enumerate(s_txt):
+        free.setdefault(t, deque()).append(j)
+    pairs: dict[int, int] = {}
+    used: set[int] = set()
+    for i, t in enumerate(a_txt):
+        same = free.get(t)
+        if same:
+            pairs[i] = j = same.popleft()
+            used.add(j)
+    n_a, n_s = len(a_txt), len(s_txt)
+    width = max(1, PAIR_BUDGET // (2 * n_a))
+    a_len = np.array([len(t.split()) for t in a_txt])
+    s_len = np.array([len(t.split()) for t in s_txt])
+    scored: list[tuple[float, int, int]] = []
+    for a0 in range(0, n_a, PAIR_BLOCK):
+        a1 = min(n_a, a0 + PAIR_BLOCK)
+        rows = [i for i in range(a0, a1) if i not in pairs]
+        s0 = max(0, a0 * n_s // n_a - width)
+        s1 = min(n_s, a1 * n_s // n_a + width)
+        cols = [j for j in range(s0, s1) if j not in used]
+        if not rows or not cols:
+            continue
+        a_sub, s_sub = [a_txt[i] for i in rows], [s_txt[j] for j in cols]
+        ratio = process.cdist(a_sub, s_sub, scorer=fuzz.ratio, workers=1)
+        subset = process.cdist(a_sub, s_sub, scorer=fuzz.token_set_ratio, workers=1)
+        long_enough = np.minimum.outer(a_len[rows], s_len[cols]) >= MIN_SUBSET_WORDS
+        score = np.where(ratio >= MATCH_RATIO, ratio, subset * 0.6)
+        keep = (ratio >= MATCH_RATIO) | (long_enough & (subset >= MATCH_SUBSET))
+        for r, c in zip(*np.nonzero(keep), strict=True):
+            scored.append((float(score[r, c]), rows[r], cols[c]))
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    for _, i, j in scored:
+        if i not in pairs and j not in used:
+            pairs[i] = j
+            used.add(j)
+    return pairs
+
+
 def source_layout(pairs: dict[int, int], n_source: int) -> list[int]:
     """Source paragraph indices in the article's order; unpaired ones stay after their
     original predecessor."""
@@ -112,16 +170,19 @@ def source_layout(pairs: dict[int, int], n_source: int) -> list[int]:
 
 def _side(text: str, paragraphs: Sequence[Span], order: Sequence[int]) -> _Side:
     tokens = tokenize(text)
-    sents = list(split_sentences(text, [paragraphs[p] for p in sorted(order)]))
+    # each paragraph's sentences, split paragraph by paragraph (filtering all the text's
+    # sentences for each paragraph cost paragraphs x sentences on long texts)
+    sents = {p: list(split_sentences(text, [paragraphs[p]])) for p in order}
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     index: list[int] = []
     sent_ranges: list[tuple[int, int]] = []
     spans: dict[tuple[int, int], tuple[int, int]] = {}
+    para_firsts: list[int] = []
     for p in order:
-        para = paragraphs[p]
-        for sent in (s for s in sents if para.start <= s.start and s.end <= para.end):
+        para_firsts.append(len(words))
+        for sent in sents[p]:
             first = len(words)
             k = bisect_left(tokens.starts, sent.start)
             while k < len(tokens) and tokens.ends[k] <= sent.end:
@@ -133,19 +194,20 @@ def _side(text: str, paragraphs: Sequence[Span], order: Sequence[int]) -> _Side:
             if len(words) > first:
                 sent_ranges.append((first, len(words)))
                 spans[(first, len(words))] = (sent.start, sent.end)
-    return _Side(words, starts, ends, index, sent_ranges, spans)
+    firsts = [x for x, _ in sent_ranges]
+    return _Side(words, starts, ends, index, sent_ranges, spans, firsts, para_firsts)
 
 
 def align(text: str, source: str) -> Alignment:
     """Changes and aligned blocks between ``text`` (the article) and ``source``."""
     a_paras, s_paras = list(split_paragraphs(text)), list(split_paragraphs(source))
     pairs = pair_segments(text, a_paras, source, s_paras)
+    layout = source_layout(pairs, len(s_paras))
     a = _side(text, a_paras, range(len(a_paras)))
-    s = _side(source, s_paras, source_layout(pairs, len(s_paras)))
-    matcher = SequenceMatcher(None, a.words, s.words, autojunk=False)
+    s = _side(source, s_paras, layout)
     changes: list[Change] = []
     blocks: list[Block] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes(a, s, _chunks(a, s, pairs, layout)):
         if tag == "equal":
             blocks.extend(_blocks(a, s, i1, i2, j1))
         else:
@@ -153,6 +215,52 @@ def align(text: str, source: str) -> Alignment:
     changes.sort(key=lambda c: (c.start, c.end, c.source_start))
     blocks.sort(key=lambda b: (b.start, b.source_start))
     return Alignment(tuple(changes), tuple(blocks))
+
+
+def _chunks(
+    a: _Side, s: _Side, pairs: dict[int, int], layout: list[int]
+) -> list[tuple[int, int, int, int]]:
+    """Word ranges ``(i1, i2, j1, j2)`` diffed one by one: the whole texts, or for two long
+    texts runs of about ``CHUNK_TARGET`` article words cut at a paragraph boundary and at the
+    matching place in the re-laid source (where the source paragraphs placed before that
+    article paragraph end). A diff over the whole of two long texts costs up to the product of
+    their lengths; chunk by chunk it costs their length times the chunk's.
+    """
+    n_a, n_s = len(a.words), len(s.words)
+    if n_a <= CHUNK_WORDS or n_s <= CHUNK_WORDS:
+        return [(0, n_a, 0, n_s)]
+    by_source = {j: i for i, j in pairs.items()}
+    anchors = []  # the article paragraph each re-laid source paragraph is placed after
+    anchor = -1
+    for j in range(len(layout)):
+        anchor = by_source.get(j, anchor)
+        anchors.append(anchor)
+    placed = [anchors[j] for j in layout]  # in layout order: non-decreasing
+    out = []
+    i0 = j0 = 0
+    for p, first in enumerate(a.para_firsts):
+        if first - i0 < CHUNK_TARGET:
+            continue
+        k = bisect_left(placed, p)  # source paragraphs placed before article paragraph p
+        j1 = s.para_firsts[k] if k < len(s.para_firsts) else n_s
+        if j1 < j0:
+            continue
+        out.append((i0, first, j0, j1))
+        i0, j0 = first, j1
+    out.append((i0, n_a, j0, n_s))
+    return out
+
+
+def _opcodes(
+    a: _Side, s: _Side, chunks: list[tuple[int, int, int, int]]
+) -> list[tuple[str, int, int, int, int]]:
+    """difflib opcodes over the chunks, in the texts' word indices."""
+    out: list[tuple[str, int, int, int, int]] = []
+    for i0, i1, j0, j1 in chunks:
+        matcher = SequenceMatcher(None, a.words[i0:i1], s.words[j0:j1], autojunk=False)
+        for tag, x1, x2, y1, y2 in matcher.get_opcodes():
+            out.append((tag, i0 + x1, i0 + x2, j0 + y1, j0 + y2))
+    return out
 
 
 def _blocks(a: _Side, s: _Side, i1: int, i2: int, j1: int) -> list[Block]:
@@ -169,7 +277,16 @@ def _blocks(a: _Side, s: _Side, i1: int, i2: int, j1: int) -> list[Block]:
 
 
 def _whole_sentences(side: _Side, lo: int, hi: int) -> list[tuple[int, int]]:
-    return [(x, y) for x, y in side.sentences if lo <= x and y <= hi]
+    """Sentences lying within words [lo, hi): sentences follow each other in diff order, so
+    they are the run starting at the first one at or after ``lo``."""
+    out = []
+    for k in range(bisect_left(side.firsts, lo), len(side.sentences)):
+        x, y = side.sentences[k]
+        if x >= hi:
+            break
+        if y <= hi:
+            out.append((x, y))
+    return out
 
 
 def _point(side: _Side, i: int, size: int) -> int:
@@ -197,15 +314,34 @@ def _cut(
     if a_rest and s_rest:
         (x, _), (_, y) = a_rest[0], a_rest[-1]
         (u, _), (_, v) = s_rest[0], s_rest[-1]
-        s_start, s_end = _extent(s, u, v)
+        first, *others = _pieces(s, u, v)
+        s_start, s_end = _extent(s, *first)
         out.append(Change("substituted", "word", a.starts[x], a.ends[y - 1], s_start, s_end))
+        for lo, hi in others:  # the rest of the run comes from elsewhere in the source
+            s_start, s_end = _extent(s, lo, hi)
+            out.append(Change("deleted", "word", a.ends[y - 1], a.ends[y - 1], s_start, s_end))
     elif a_rest:
         for x, y in a_rest:
             out.append(Change("inserted", "word", a.starts[x], a.ends[y - 1], s_at, s_at))
     else:
         for u, v in s_rest:
-            s_start, s_end = _extent(s, u, v)
-            out.append(Change("deleted", "word", a_at, a_at, s_start, s_end))
+            for lo, hi in _pieces(s, u, v):
+                s_start, s_end = _extent(s, lo, hi)
+                out.append(Change("deleted", "word", a_at, a_at, s_start, s_end))
+    return out
+
+
+def _pieces(side: _Side, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Words [lo, hi) in diff order cut where they stop being consecutive in the text: a run
+    that crosses a moved paragraph of the re-laid source is two stretches of the source, and
+    one extent over both would span everything between them."""
+    out = []
+    start = lo
+    for i in range(lo + 1, hi):
+        if side.order[i] != side.order[i - 1] + 1:
+            out.append((start, i))
+            start = i
+    out.append((start, hi))
     return out
 
 

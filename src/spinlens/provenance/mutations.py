@@ -12,7 +12,8 @@ Heuristics, not NLP models: no spaCy is needed, and each rule is one readable li
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import get_args
 
@@ -50,12 +51,44 @@ EXPLAIN = {
 }
 
 
+class Ranges:
+    """Character ranges, looked up by position in logarithmic time: a long article has
+    thousands of changes and quotes, and comparing each change with every range cost their
+    product.
+
+    Ranges up to ``SHORT`` characters are found through a window of starts by binary search;
+    the longer ones (few: they cannot be many without overlapping) are checked one by one.
+    """
+
+    SHORT = 2_000
+
+    def __init__(self, ranges: Sequence[tuple[int, int]]) -> None:
+        self.ranges = tuple(ranges)
+        short = sorted(r for r in self.ranges if r[1] - r[0] <= self.SHORT)
+        self._short = short
+        self._starts = [a for a, _ in short]
+        self._long = [r for r in self.ranges if r[1] - r[0] > self.SHORT]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self.ranges)
+
+    def __len__(self) -> int:
+        return len(self.ranges)
+
+    def near(self, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """Every range that may overlap or contain ``[start, end)`` (a superset, in no order)."""
+        lo = bisect_left(self._starts, start - self.SHORT)
+        hi = bisect_right(self._starts, end)
+        yield from self._short[lo:hi]
+        yield from self._long
+
+
 @dataclass(frozen=True, slots=True)
 class TextMarks:
     """What the typing rules need to know about one text: quote and attribution ranges."""
 
-    quotes: tuple[tuple[int, int], ...]
-    speakers: tuple[tuple[int, int], ...]
+    quotes: Ranges
+    speakers: Ranges
 
     @classmethod
     def of(cls, text: str) -> TextMarks:
@@ -66,27 +99,36 @@ class TextMarks:
                 speakers.append((q.speaker_start, q.speaker_end))
         for a in find_attributions(text):
             speakers.append((a.start, a.end))
-        return cls(tuple(quotes), tuple(speakers))
+        return cls(Ranges(quotes), Ranges(speakers))
 
 
-def _touches(ranges: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+def _near(
+    ranges: Sequence[tuple[int, int]] | Ranges, start: int, end: int
+) -> Iterable[tuple[int, int]]:
+    return ranges.near(start, end) if isinstance(ranges, Ranges) else ranges
+
+
+def _touches(ranges: Sequence[tuple[int, int]] | Ranges, start: int, end: int) -> bool:
+    near = _near(ranges, start, end)
     if start == end:  # a point (insertion site) touches a range it falls strictly inside
-        return any(s < start < e for s, e in ranges)
-    return any(s < end and start < e for s, e in ranges)
+        return any(s < start < e for s, e in near)
+    return any(s < end and start < e for s, e in near)
 
 
-def _mostly_in(ranges: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+def _mostly_in(ranges: Sequence[tuple[int, int]] | Ranges, start: int, end: int) -> bool:
     """At least half of [start, end) lies in the ranges (e.g. propaganda loaded-language spans):
     the changed words are themselves the loaded ones, not just near them."""
     if end <= start:
         return False
-    inside = sum(max(0, min(e, end) - max(s, start)) for s, e in ranges)
+    inside = sum(max(0, min(e, end) - max(s, start)) for s, e in _near(ranges, start, end))
     return inside * 2 >= end - start
 
 
-def _covers_quote(ranges: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+def _covers_quote(ranges: Sequence[tuple[int, int]] | Ranges, start: int, end: int) -> bool:
     """Most of some quote lies inside [start, end) (quote marks and final stops may not)."""
-    return any(min(e, end) - max(s, start) >= 0.8 * (e - s) for s, e in ranges if e > s)
+    return any(
+        min(e, end) - max(s, start) >= 0.8 * (e - s) for s, e in _near(ranges, start, end) if e > s
+    )
 
 
 def classify(
@@ -95,7 +137,7 @@ def classify(
     source: str,
     marks: TextMarks,
     source_marks: TextMarks,
-    loaded_spans: Sequence[tuple[int, int]] = (),
+    loaded_spans: Sequence[tuple[int, int]] | Ranges = (),
 ) -> list[str]:
     """Every type that fits the change, most specific first."""
     a_txt = text[change.start : change.end]
@@ -184,8 +226,10 @@ def _names(fragment: str, offset: int, text: str) -> list[str]:
     """Capitalised words that are not capitalised only because they start a sentence."""
     names = []
     for m in _CAPITAL.finditer(fragment):
-        before = text[: offset + m.start()].rstrip()
-        if not before or before[-1] in '.!?\n“"':
+        i = offset + m.start()  # the last character before the word and its spaces
+        while i > 0 and text[i - 1].isspace():
+            i -= 1
+        if not i or text[i - 1] in '.!?\n“"':
             continue
         names.append(m.group().lower())
     return names
@@ -205,9 +249,10 @@ def mutation_records(
 ) -> list[dict[str, object]]:
     """The public mutation objects (names are part of the published interface)."""
     marks, source_marks = TextMarks.of(text), TextMarks.of(source)
+    loaded = Ranges(loaded_spans)
     records = []
     for change in changes:
-        tags = classify(change, text, source, marks, source_marks, loaded_spans)
+        tags = classify(change, text, source, marks, source_marks, loaded)
         records.append(
             {
                 "op": change.op,
