@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from charset_normalizer import from_bytes
@@ -43,9 +44,11 @@ def document_from_text(text: str, **metadata: Any) -> Document:
     return Document.from_text(text, **{k: v for k, v in metadata.items() if v is not None})
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")  # below 32, except \t \n \v \f \r
+
+
 def control_ratio(text: str) -> float:
     """Share of control characters (other than line and page breaks, tabs) in the first 10,000
     characters: above 0.05 a decoded input is binary, whatever its bytes decoded to."""
     sample = text[:10000]
-    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
-    return bad / max(len(sample), 1)
+    return len(_CONTROL.findall(sample)) / max(len(sample), 1)
