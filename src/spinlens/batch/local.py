@@ -8,9 +8,11 @@ them for every task. Reports are appended and flushed as they finish, in complet
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing import resource_tracker
 
 from spinlens.batch.engine import Job, Progress, Summary
 from spinlens.batch.ids import IdSet
@@ -19,6 +21,7 @@ from spinlens.batch.tasks import BadRecord, Task, count_tasks, iter_tasks
 from spinlens.batch.work import Outcome, init_worker, preflight, process
 
 WINDOW_PER_WORKER = 4
+TRACKER_QUIET = "ignore:resource_tracker:UserWarning"  # a -W option (see _quiet_resource_tracker)
 
 
 def run_local(job: Job, progress: Progress | None = None) -> Summary:
@@ -92,6 +95,7 @@ def _run_pool(job: Job, tasks: Iterator[Task], record: Callable[[Outcome], None]
         context.set_forkserver_preload(["spinlens.batch.work"])
     window = job.workers * WINDOW_PER_WORKER
     pending: set[Future[Outcome]] = set()
+    _quiet_resource_tracker()
     pool = ProcessPoolExecutor(
         max_workers=job.workers,
         mp_context=context,
@@ -112,6 +116,21 @@ def _run_pool(job: Job, tasks: Iterator[Task], record: Callable[[Outcome], None]
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+def _quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker without its leak warning.
+
+    The pool's queues hold named semaphores that the resource tracker (a helper process)
+    unlinks if this process dies without doing it. After a ``kill -9`` it does so, and warns
+    "There appear to be N leaked semaphore objects" on the terminal, often under the next
+    command: noise, since the clean-up it announces is done. The tracker is started with the
+    interpreter's ``-W`` options, so one that ignores its warnings keeps it quiet; the
+    clean-up itself is unchanged.
+    """
+    if TRACKER_QUIET not in sys.warnoptions:
+        sys.warnoptions.append(TRACKER_QUIET)
+    resource_tracker.ensure_running()
 
 
 def _error_line(
