@@ -25,20 +25,13 @@ from rich.progress import (
 from rich.progress import Progress as RichProgress
 from rich.text import Text
 
-from spinlens.batch import Job, Plan, Progress, Summary, run_local
+from spinlens.batch import Progress
+from spinlens.batch.jobs import check_options, make_job, run_job, summary_line
 from spinlens.batch.output import errors_path
 from spinlens.cli.app import State, command
-from spinlens.errors import (
-    PARTIAL_FAILURE_EXIT,
-    ConfigError,
-    EmptyInputError,
-    InputError,
-    OutputError,
-)
+from spinlens.errors import PARTIAL_FAILURE_EXIT
 from spinlens.pipeline import select_analyzers
 
-ENGINES = ("local", "spark")
-OUT_FORMATS = ("jsonl", "parquet")
 INTERRUPTED_EXIT = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 EXAMPLES = """Examples:
@@ -163,71 +156,28 @@ def batch(
     Records already in OUT (by document id) are skipped; bad records are written to the
     side file and skipped, and the exit code is 8 when there were any.
     """
-    _check_options(inputs, out, errors or errors_path(out), engine, master, out_format)
-    if engine == "spark" and workers != 1:
-        raise ConfigError("--workers is for the local engine; Spark's is --master 'local[N]'")
+    side = errors or errors_path(out)
+    check_options(
+        inputs, out, side, engine=engine, master=master, out_format=out_format, workers=workers
+    )
     settings = State.settings()
     names = select_analyzers(only or settings.only, [*settings.skip, *skip])
-    job = Job(
-        sources=tuple(inputs),
-        out=out,
-        errors=errors or errors_path(out),
-        plan=Plan.of(names, settings),
-        workers=workers,
-        max_bytes=settings.limits.max_bytes,
-    )
+    job = make_job(inputs, out, side, names, settings, workers=workers)
     with _sigterm_as_interrupt():
         if engine == "local" and progress and not sys.stderr.isatty():
-            summary = run_local(job, LineProgress())
+            summary = run_job(job, progress=LineProgress())
         elif engine == "local":
             reporter = BarProgress(progress)
             with reporter.bar:
-                summary = run_local(job, reporter)
+                summary = run_job(job, progress=reporter)
         else:
-            from spinlens.batch.spark import run_spark
-
-            summary = run_spark(job, master=master or "local[*]", out_format=out_format)
+            summary = run_job(job, engine=engine, master=master, out_format=out_format)
+    sys.stderr.write(summary_line(summary, job) + "\n")
     if summary.interrupted:
-        _print_summary(summary, job)
         sys.stderr.write("spinlens batch: interrupted; rerun the same command to resume\n")
         raise typer.Exit(INTERRUPTED_EXIT)
-    if not (summary.written or summary.bad or summary.already_done or summary.duplicates):
-        named = ", ".join("<stdin>" if source == "-" else source for source in inputs)
-        raise EmptyInputError(f"no articles found in {named}")
-    _print_summary(summary, job)
     if summary.bad:
         raise typer.Exit(PARTIAL_FAILURE_EXIT)
-
-
-def _check_options(
-    inputs: list[str], out: Path, errors: Path, engine: str, master: str | None, out_format: str
-) -> None:
-    """Mistakes in the command line fail at once, before any model loads."""
-    if errors.resolve() == out.resolve():
-        raise ConfigError(f"--errors must differ from --out ({out}): it is rewritten each run")
-    if errors.is_dir():
-        raise OutputError(f"--errors {errors} is a directory; give a file")
-    if engine == "spark" and errors.resolve().is_relative_to(out.resolve()):
-        raise ConfigError(f"--errors must not be inside the Spark output folder {out}")
-    if engine not in ENGINES:
-        raise ConfigError(f"unknown engine '{engine}' (choose local or spark)")
-    if out_format not in OUT_FORMATS:
-        raise ConfigError(f"unknown output format '{out_format}' (choose jsonl or parquet)")
-    if engine == "local":
-        if out_format != "jsonl":
-            raise ConfigError("--out-format parquet needs --engine spark (local writes JSONL)")
-        if master is not None:
-            raise ConfigError("--master needs --engine spark")
-        if out.is_dir():
-            raise OutputError(
-                f"{out} is a directory; the local engine writes one JSONL file "
-                "(the Spark engine writes a folder of part files)"
-            )
-    for source in inputs:
-        if source != "-" and not Path(source).exists():
-            raise InputError(f"{source}: no such file or directory")
-        if source != "-" and Path(source).resolve() in (out.resolve(), errors.resolve()):
-            raise ConfigError(f"{source} is an input; --out and --errors must be other files")
 
 
 @contextmanager
@@ -242,15 +192,3 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def _print_summary(summary: Summary, job: Job) -> None:
-    parts: list[Any] = [f"{summary.written} written"]
-    if summary.already_done:
-        parts.append(f"{summary.already_done} already in {job.out}")
-    if summary.duplicates:
-        parts.append(f"{summary.duplicates} duplicate ids skipped")
-    if summary.bad:
-        parts.append(f"{summary.bad} bad (see {job.errors})")
-    rate = f"{summary.rate:.1f} articles/s" if summary.written else "no new articles"
-    sys.stderr.write(f"spinlens batch: {', '.join(parts)}; {summary.seconds:.1f} s, {rate}\n")
