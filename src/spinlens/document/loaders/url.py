@@ -219,7 +219,7 @@ def describe(exc: BaseException) -> str:
 def fetch_url(url: str, *, timeout: float = 15.0, max_bytes: int = 5_000_000) -> Document:
     from dataclasses import replace
 
-    from spinlens.document.loaders import load_bytes
+    from spinlens.document.loaders.content import load_bytes  # not the package: a cycle
     from spinlens.document.urls import domain_of
 
     doc = load_bytes(fetch_bytes(url, timeout=timeout, max_bytes=max_bytes), name=url, url=url)
