@@ -74,3 +74,37 @@ def test_trace_ranks_sources_and_types_the_mutations() -> None:
         assert traced.status_code == 200
         assert traced.json()["best_source"] == "wire-isis-soleimani"
         assert any(m["type"] == "quote_added" for m in traced.json()["mutations"])
+
+
+def _damage(path: Path) -> None:
+    """8 KB of random bytes into the middle of the file (past its first page)."""
+    import random
+
+    size = path.stat().st_size
+    with path.open("r+b") as handle:
+        handle.seek(max(4096, size // 2 - 4096))
+        handle.write(random.Random(7).randbytes(8192))
+
+
+def test_a_damaged_store_is_a_coded_5xx_without_a_traceback(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """It used to be a 500 'internal error' with a traceback in the log on every request."""
+    assert run_cli("index", "add", str(SEED.parent / "corpus"), "-q").exit_code == 0
+    _damage(settings.paths.sources_db)
+    _damage(settings.paths.index)
+    app = create_app(settings, ServeConfig(), Pipeline(["quotes"], settings=settings))
+    with TestClient(app, base_url=LOCAL, raise_server_exceptions=False) as client:
+        for _ in range(2):
+            answers = {
+                "sources": client.get("/api/v1/sources/wire.example"),
+                "trace": client.post("/api/v1/trace", json={"text": SEED.read_text("utf-8")}),
+            }
+            for name, response in answers.items():
+                assert response.status_code == 500, (name, response.text)
+                error = response.json()["error"]
+                assert error["code"] == "E504", (name, error)
+                assert "cannot be read" in error["message"] and "spinlens" in error["message"]
+                assert str(settings.paths.index.parent) not in error["message"], "no server paths"
+    assert not [r for r in caplog.records if r.exc_info], "no traceback in the log"
+    assert any("cannot be read" in r.getMessage() for r in caplog.records), "one line each"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -21,7 +23,7 @@ from spinlens.serve.api import api, health
 from spinlens.serve.apidocs import apidocs
 from spinlens.serve.auth import form_key_check, host_check, token_check
 from spinlens.serve.config import ServeConfig
-from spinlens.serve.extras_api import extras
+from spinlens.serve.extras_api import DamagedStoreError, extras
 from spinlens.serve.gate import Refusal, RequestGate
 from spinlens.serve.limits import SecurityHeadersMiddleware
 from spinlens.serve.page import error_page, page
@@ -33,6 +35,8 @@ DESCRIPTION = (
     "Send `Authorization: Bearer <token>` when the server was started with a token."
 )
 
+
+log = logging.getLogger("spinlens.serve")
 
 # Errors of plain HTTP (no such route, wrong method, unparsable body) in our own shape.
 HTTP_CODES = {400: "E100", 404: "E603", 405: "E604"}
@@ -177,6 +181,14 @@ def _add_error_handlers(app: FastAPI, config: ServeConfig) -> None:
     async def timed_out(request: Request, exc: WorkTimeoutError) -> Response:
         message = f"analysis took longer than {config.timeout:g} s"
         return error(504, "E602", message, None, request)
+
+    @app.exception_handler(sqlite3.DatabaseError)
+    async def damaged(request: Request, exc: sqlite3.DatabaseError) -> Response:
+        """A store read outside the store endpoints (they name the file): one log line, no
+        traceback per request; the operator rebuilds the store."""
+        log.warning("spinlens: a store cannot be read: %s", exc)
+        message = f"a store of this server cannot be read ({exc}); rebuild it"
+        return error(500, DamagedStoreError.code, message, None, request)
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> Response:

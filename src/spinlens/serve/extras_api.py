@@ -7,7 +7,11 @@ the worker thread that uses them (SQLite connections stay on their thread).
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +19,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from pydantic import Field
 
-from spinlens.errors import SpinlensError
+from spinlens.errors import ConfigError, SpinlensError
 from spinlens.pipeline import Pipeline
 from spinlens.serve.api import ERRORS, service_of
 from spinlens.serve.auth import require_token
@@ -29,6 +33,37 @@ _local = threading.local()  # per worker thread: the fact-check matcher, built o
 class StoreMissingError(SpinlensError):
     code = "E503"
     http_status = 404
+
+
+class DamagedStoreError(SpinlensError):
+    """A store of this server cannot be read (damaged pages, not a database): the server's
+    problem, not the request's, so a 5xx; the message names the file and the way to rebuild."""
+
+    code = "E504"
+    http_status = 500
+
+
+log = logging.getLogger("spinlens.serve")
+
+
+@contextmanager
+def reading(path: Path, what: str, rebuild: str) -> Iterator[None]:
+    """Errors of a damaged store, raised inside, become one DamagedStoreError naming the file.
+
+    SQLite reports damage when a page is read (``database disk image is malformed``), or
+    when the file is opened (``file is not a database``); the stores turn the latter into a
+    configuration error (exit 5 on the command line), which here is the server's problem,
+    not the request's. Other coded errors keep their own status. Logged as one line per
+    request, without a traceback.
+    """
+    try:
+        yield
+    except (sqlite3.DatabaseError, ConfigError) as exc:
+        reason = str(exc).replace(str(path), path.name)  # the client is not told server paths
+        log.warning("spinlens: the %s %s cannot be read: %s", what, path, exc)
+        raise DamagedStoreError(
+            f"the server's {what} ({path.name}) cannot be read ({reason}); {rebuild}"
+        ) from None
 
 
 class TraceIn(ArticleIn):
@@ -52,7 +87,8 @@ async def trace(body: TraceIn, request: Request) -> JsonObject:
     def work(_: Pipeline) -> JsonObject:
         _existing(path, "provenance index", "build one with 'spinlens index add'")
         doc = service.document(body)
-        with store_cls(path, create=False) as store:
+        rebuild = "rebuild it with 'spinlens index add'"
+        with reading(path, "provenance index", rebuild), store_cls(path, create=False) as store:
             result: JsonObject = run_trace(store, doc.text, doc_id=doc.id, top=body.top)
         return result
 
@@ -79,7 +115,9 @@ async def factcheck_match(body: MatchIn, request: Request) -> JsonObject:
 
     def work(_: Pipeline) -> JsonObject:
         _existing(path, "fact-check store", "import one with 'spinlens factcheck import'")
-        (found,) = _matcher(path).match([body.claim], top=body.top_k)
+        rebuild = "delete it and import again with 'spinlens factcheck import'"
+        with reading(path, "fact-check store", rebuild):
+            (found,) = _matcher(path).match([body.claim], top=body.top_k)
         matches = [
             {
                 "claim_id": m.record.id,
@@ -119,13 +157,15 @@ async def source_ratings(
 
     def work(_: Pipeline) -> JsonObject:
         _existing(path, "source ratings store", "import lists with 'spinlens sources import'")
-        store = store_cls(path)
-        try:
-            if lists:
-                store.check_lists(lists)
-            ratings = store.lookup(domain, lists)
-        finally:
-            store.close()
+        rebuild = "delete it and import the lists again with 'spinlens sources import'"
+        with reading(path, "source ratings store", rebuild):
+            store = store_cls(path)
+            try:
+                if lists:
+                    store.check_lists(lists)
+                ratings = store.lookup(domain, lists)
+            finally:
+                store.close()
         return {
             "domain": normalize(domain),
             "ratings": [r.as_dict() for r in ratings],
