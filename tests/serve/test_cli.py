@@ -31,7 +31,7 @@ def test_serve_and_batch_document_their_options() -> None:
 
 
 def test_a_loopback_server_answers_only_loopback_host_names() -> None:
-    from spinlens.cli.serve import allowed_hosts
+    from spinlens.serve.exposure import allowed_hosts
 
     local = allowed_hosts("127.0.0.1", [])
     assert "localhost" in local and "127.0.0.1" in local and "*" not in local
@@ -60,7 +60,7 @@ def test_serve_help_shows_examples() -> None:
 
 
 def test_ipv6_hosts_are_bracketed_in_urls() -> None:
-    from spinlens.cli.serve import listen, url_host
+    from spinlens.serve.exposure import listen, url_host
 
     assert url_host("::1") == "[::1]" and url_host("127.0.0.1") == "127.0.0.1"
     with listen("127.0.0.1", 0) as sock:
