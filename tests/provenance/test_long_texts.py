@@ -4,6 +4,7 @@ the loaded-word lexicon do not compare every pair of paragraphs, words or ranges
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,11 @@ import pytest
 from spinlens.lexicons import load as load_lexicon
 from spinlens.provenance import align as A
 from spinlens.provenance import mutations as M
+from spinlens.provenance import quotecheck as QC
+from spinlens.provenance.candidates import find_sources
 from spinlens.provenance.trace import diff_against
+from spinlens.text.quotes import find_quotes
+from tests.provenance.helpers import store_with
 
 VOCAB = [f"w{k}" for k in range(3000)] + ["the", "a", "of", "said", "Moscow", "regime", "evil"]
 
@@ -135,3 +140,51 @@ def test_lexicon_lookup_by_prefix_and_suffix_length() -> None:
             or any(low.endswith(s) and len(low) > len(s) for s in lexicon.suffixes)
         )
         assert (w in lexicon) == want, w
+
+
+class _Counted(str):
+    """A text that adds up how many characters its ``find``/``rfind`` calls search."""
+
+    searched = 0
+
+    def find(self, sub: Any, start: Any = None, end: Any = None) -> int:
+        _Counted.searched += (len(self) if end is None else end) - (start or 0)
+        return super().find(sub, start, end)
+
+    def rfind(self, sub: Any, start: Any = None, end: Any = None) -> int:
+        _Counted.searched += (len(self) if end is None else end) - (start or 0)
+        return super().rfind(sub, start, end)
+
+
+def test_quote_speakers_are_looked_for_near_the_quote_not_on_its_whole_line() -> None:
+    one_line = " ".join(
+        f"“We will win round {k},” said Smith, and the crowd left." for k in range(2000)
+    )
+    _Counted.searched = 0
+    found = list(find_quotes(_Counted(one_line)))
+    assert len(found) == 2000 and all(q.speaker == "Smith" for q in found)
+    assert _Counted.searched <= 400 * len(found)  # windows around each quote
+
+
+def test_each_source_is_read_once_for_all_quotes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = " ".join(f"“We will win round {k},” said Smith." for k in range(300))
+    article = source.replace("said Smith", "said Jones")
+    calls = 0
+    real = QC.find_quotes
+
+    def counting(text: str) -> Any:
+        nonlocal calls
+        calls += 1
+        return real(text)
+
+    with store_with(tmp_path / "index.sqlite", {"src": source}) as store:
+        known = [m.doc for m in find_sources(store, article)]
+        assert known
+        monkeypatch.setattr(QC, "find_quotes", counting)
+        quotes = [{"start": q.start, "end": q.end, "speaker": q.speaker} for q in real(article)]
+        checks = QC.verify_quotes(store, article, quotes, known)
+    assert len(checks) == 300
+    assert {c["label"] for c in checks} == {"quote_misattributed"}
+    assert calls <= 2  # once per candidate document, not once per quote

@@ -6,8 +6,10 @@ A quote that appears in no indexed source is the most common sign of fabrication
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from difflib import SequenceMatcher
+from itertools import accumulate
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -29,17 +31,33 @@ def _surname_tokens(name: str | None) -> set[str]:
     return {w.lower() for w in tokenize(name).words if len(w) > 2} - {"the", "said", "says"}
 
 
-def _speaker_at(source: str, start: int, end: int) -> tuple[bool, str | None]:
-    """(is the passage quoted in the source, who the source says said it)."""
-    for q in find_quotes(source):
-        if q.start < end and start < q.end:
-            return True, q.speaker
-    line_start = source.rfind("\n", 0, start) + 1
-    line_end = source.find("\n", end)
-    for a in find_attributions(source):
-        if line_start <= a.start and (line_end < 0 or a.end <= line_end):
-            return True, a.speaker
-    return False, None
+class _Source:
+    """What quote look-ups need from one candidate document, computed once per document:
+    an article with thousands of quotes looked each one up in the whole of each source."""
+
+    def __init__(self, doc: StoredDoc) -> None:
+        self.doc = doc
+        self.lowered = doc.text.lower().replace("’", "'").replace("‘", "'")
+        self._quotes = list(find_quotes(doc.text))
+        self._reach = list(accumulate((q.end for q in self._quotes), max))
+        self._attributions = list(find_attributions(doc.text))
+        self._attribution_starts = [a.start for a in self._attributions]
+
+    def speaker_at(self, start: int, end: int) -> tuple[bool, str | None]:
+        """(is the passage quoted in the source, who the source says said it): the first
+        quote overlapping it, else the first "according to" on its line."""
+        k = bisect_right(self._reach, start)  # the first quote ending after ``start``
+        if k < len(self._quotes) and self._quotes[k].start < end:
+            return True, self._quotes[k].speaker
+        source = self.doc.text
+        line_start = source.rfind("\n", 0, start) + 1
+        line_end = source.find("\n", end)
+        for a in self._attributions[bisect_left(self._attribution_starts, line_start) :]:
+            if line_end >= 0 and a.start > line_end:
+                break
+            if line_end < 0 or a.end <= line_end:
+                return True, a.speaker
+        return False, None
 
 
 def word_diff(quote: str, found: str) -> list[dict[str, str]]:
@@ -52,9 +70,9 @@ def word_diff(quote: str, found: str) -> list[dict[str, str]]:
     ]
 
 
-def _locate(body: str, source: str) -> tuple[float, int, int]:
-    """(score 0..100, start, end) of the best match of ``body`` inside ``source``."""
-    lowered = source.lower().replace("’", "'").replace("‘", "'")
+def _locate(body: str, lowered: str) -> tuple[float, int, int]:
+    """(score 0..100, start, end) of the best match of ``body`` inside a source (``lowered``:
+    its text lower-cased, curly single quotes made straight)."""
     needle = body.lower().replace("’", "'").replace("‘", "'")
     found = lowered.find(needle)
     if found >= 0:
@@ -81,15 +99,19 @@ def verify_quotes(
 ) -> list[dict[str, Any]]:
     """One verification record per quote: label, speaker, source id, detail."""
     results = []
+    views: dict[int, _Source] = {}
     for quote in quotes:
         start, end = int(quote["start"]), int(quote["end"])
         body = text[start:end]
         speaker = quote.get("speaker")
-        best: tuple[float, StoredDoc, int, int] | None = None
+        best: tuple[float, _Source, int, int] | None = None
         for doc in candidate_docs(store, body, known):
-            score, s, e = _locate(body, doc.text)
+            view = views.get(doc.pk)
+            if view is None:
+                view = views[doc.pk] = _Source(doc)
+            score, s, e = _locate(body, view.lowered)
             if best is None or score > best[0]:
-                best = (score, doc, s, e)
+                best = (score, view, s, e)
         results.append(_verdict(start, end, body, speaker, best))
     return results
 
@@ -99,7 +121,7 @@ def _verdict(
     end: int,
     body: str,
     speaker: str | None,
-    best: tuple[float, StoredDoc, int, int] | None,
+    best: tuple[float, _Source, int, int] | None,
 ) -> dict[str, Any]:
     record: dict[str, Any] = {"start": start, "end": end, "quote": body, "speaker": speaker}
     if best is None or best[0] < ALTERED_MIN or len(tokenize(body)) < 3:
@@ -108,8 +130,9 @@ def _verdict(
             detail="this quote appears in no indexed source: a common sign of fabrication",
         )
         return record
-    score, doc, s, e = best
-    quoted, source_speaker = _speaker_at(doc.text, s, e)
+    score, view, s, e = best
+    doc = view.doc
+    quoted, source_speaker = view.speaker_at(s, e)
     record.update(
         source_id=doc.id,
         source_start=s,

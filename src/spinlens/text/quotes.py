@@ -106,15 +106,18 @@ def find_attributions(text: str) -> Iterator[QuoteMatch]:
 
 
 def _with_speaker(text: str, q_start: int, q_end: int, start: int, end: int) -> QuoteMatch:
-    line_start = text.rfind("\n", 0, q_start) + 1
-    line_end = text.find("\n", q_end)
-    line_end = len(text) if line_end < 0 else line_end
-    after = _after_quote().match(text, q_end, min(line_end, q_end + 120))
+    # the speaker is looked for on the quote's line, at most 120 characters after it and 200
+    # before it: line ends are searched in those windows only (searching the whole line cost
+    # the line's length per quote, quadratic on a long text without line breaks)
+    window_end = min(len(text), q_end + 120)
+    line_end = text.find("\n", q_end, window_end)
+    after = _after_quote().match(text, q_end, window_end if line_end < 0 else line_end)
     if after:
         group = "sp1" if after.group("sp1") else "sp2"
         cue = after.group("cue1") or after.group("cue2")
         return _speaker_match(text, start, end, after.start(group), after.end(group), cue)
-    window_start = max(line_start, q_start - 200)
+    window_start = max(0, q_start - 200)
+    window_start = text.rfind("\n", window_start, q_start) + 1 or window_start
     before = _before_quote().search(text, window_start, q_start)
     if before:
         return _speaker_match(
