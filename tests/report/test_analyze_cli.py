@@ -167,3 +167,4 @@ def test_a_skipped_record_names_its_path_once(articles: list[str], tmp_path: Pat
     assert run.exit_code == 8
     line = next(x for x in run.stderr.splitlines() if "skipped" in x)
     assert line.count("records.jsonl") == 1 and "records.jsonl:2" in line and "[E105]" in line
+    assert "line 2, column 9: Expecting value" in line  # where in the line, not just which line

@@ -45,7 +45,12 @@ def parse_json(raw: str | bytes, origin: str, *, line: int | None = None) -> Any
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}" if line is None else f"line {line}"
+        # in a JSONL line, the column is the offset in that line (json counts its own lines)
+        where = (
+            f"line {exc.lineno}, column {exc.colno}"
+            if line is None
+            else f"line {line}, column {exc.pos + 1}"
+        )
         raise MalformedRecordError(f"{origin}: malformed JSON on {where}: {exc.msg}") from None
     except RecursionError:
         raise MalformedRecordError(f"{origin}: JSON nested too deeply to read") from None
