@@ -71,10 +71,10 @@ def test_eval_prints_si_tc_and_paragraph_figures(tmp_path: Path) -> None:
     lines = _figures(run.stdout)
     assert lines["SI"].startswith("SI dev (4 articles, ") and "/ 12 gold spans" in lines["SI"]
     tc = lines["TC"]
-    assert tc.startswith("TC micro-F1 (2-fold CV on train, gold spans): ")
+    assert tc.startswith("TC micro-F1 (2-fold CV by article on train, gold spans): ")
     assert float(tc.rsplit(" ", 1)[1]) >= 0.9  # the cue words give the technique away
     par = lines["SemEval-2023"]
-    assert par.startswith("SemEval-2023 paragraphs (2-fold CV): P ")
+    assert par.startswith("SemEval-2023 paragraphs (2-fold CV by topic): P ")
     assert float(par.rsplit(" ", 1)[1]) >= 0.8
 
 

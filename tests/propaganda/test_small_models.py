@@ -73,3 +73,19 @@ def test_span_features_see_the_words_around_the_span() -> None:
     other = F.span_features(line[start:end], line, line, "We never said", "at all")
     assert set(bare[0]) < set(ctx[0])
     assert set(ctx[0]) != set(other[0])
+
+
+def test_topic_folds_hold_out_whole_clusters_of_similar_articles() -> None:
+    import numpy as np
+
+    from spinlens.train.propaganda_linear import topic_folds
+
+    rng = np.random.default_rng(0)
+    ids = [f"a{i}" for i in range(12)]
+    centre = {a: (np.eye(4)[i % 3] * 5) for i, a in enumerate(ids)}  # three topics
+    arts = np.array([a for a in ids for _ in range(3)])  # three lines per article
+    vectors = np.stack([centre[a] + rng.normal(0, 0.1, 4) for a in arts])
+    folds = topic_folds(vectors, arts, ids, 3)
+    assert sorted(sorted(f) for f in folds) == sorted(
+        sorted(a for j, a in enumerate(ids) if j % 3 == t) for t in range(3)
+    )

@@ -134,11 +134,28 @@ def evaluate(
     ),
     lexicon: bool = typer.Option(False, help="Include the lexicon's spans in SI."),
     tc: bool = typer.Option(True, help="Run the TC cross-validation (needs scikit-learn)."),
+    paragraph_groups: str = typer.Option(
+        "topic",
+        "--paragraph-groups",
+        help="Paragraph CV folds: 'topic' (clusters of similar articles held out together: "
+        "predicts new articles) or 'article' (random articles: optimistic).",
+    ),
 ) -> None:
     """Print SI P/R/F1 on the 75 PTC dev articles and TC micro-F1 by k-fold CV on train."""
     from spinlens.eval.propaganda import EvalPlan, evaluate_propaganda
 
-    plan = EvalPlan(data, semeval2023, folds, limit, threshold, lexicon, tc)
+    if paragraph_groups not in ("topic", "article"):
+        raise typer.BadParameter("must be 'topic' or 'article'", param_hint="--paragraph-groups")
+    plan = EvalPlan(
+        data,
+        semeval2023,
+        folds,
+        limit,
+        threshold,
+        lexicon,
+        tc,
+        "topic" if paragraph_groups == "topic" else "article",
+    )
     for line in evaluate_propaganda(plan, lambda ids, n: _progress(ids, n, "dev"), _note):
         typer.echo(line)
 

@@ -10,6 +10,7 @@ from spinlens.analyzers.propaganda.detect import detect
 from spinlens.analyzers.propaganda.model import Bundle, LinearModel
 from spinlens.analyzers.propaganda.taxonomy import S2023_LABELS
 from spinlens.errors import MissingDependencyError
+from spinlens.eval.folds import FoldFigures, GroupBy, folds_of
 from spinlens.eval.propaganda_data import PTC, S2023
 from spinlens.eval.propaganda_score import PRF, multilabel_micro_f1, si_score
 
@@ -18,6 +19,10 @@ from spinlens.eval.propaganda_score import PRF, multilabel_micro_f1, si_score
 class SIResult:
     prf: PRF
     articles: int
+    groups: tuple[float, ...] = ()  # SI F1 of each of ``SI_GROUPS`` seeded groups of articles
+
+
+SI_GROUPS = 5
 
 
 def eval_si(
@@ -39,7 +44,9 @@ def eval_si(
         found = detect(bundle, ptc.dev[art], threshold, use_lexicon=use_lexicon)
         pred[art] = [(d.start, d.end) for d in found]
     gold = {a: [(g.start, g.end) for g in ptc.dev_spans.get(a, [])] for a in ids}
-    return SIResult(si_score(pred, gold), len(ids))
+    groups = folds_of(ids, SI_GROUPS, 13) if len(ids) >= 2 * SI_GROUPS else []
+    by_group = tuple(si_score({a: pred[a] for a in g}, {a: gold[a] for a in g}).f1 for g in groups)
+    return SIResult(si_score(pred, gold), len(ids), by_group)
 
 
 def tc_on_gold_spans(bundle: Bundle, ptc: PTC, ids: Iterable[str], head_weight: float) -> float:
@@ -114,6 +121,7 @@ class EvalPlan:
     threshold: float | None = None
     lexicon: bool = False
     tc: bool = True
+    paragraph_groups: GroupBy = "topic"
 
 
 def evaluate_propaganda(
@@ -144,12 +152,27 @@ def evaluate_propaganda(
         f"SI dev ({si.articles} articles, {p.n_pred} predicted / {p.n_gold} gold spans): "
         f"P {p.precision:.4f} R {p.recall:.4f} F1 {p.f1:.4f}"
     )
+    if si.groups:
+        spread = FoldFigures(p.f1, si.groups).spread("groups of dev articles")
+        yield f"  SI F1 {spread}"
+        yield f"  expected SI F1 on unseen articles: {p.f1:.2f} ({_range(si.groups)})"
     if linear is not None and plan.tc:
-        f1 = linear.cv_tc(ptc, plan.folds, log=log)
-        yield f"TC micro-F1 ({plan.folds}-fold CV on train, gold spans): {f1:.4f}"
+        tc = linear.cv_tc(ptc, plan.folds, log=log)
+        yield f"TC micro-F1 ({plan.folds}-fold CV by article on train, gold spans): {tc.pooled:.4f}"
+        yield f"  TC micro-F1 {tc.spread()}"
     if linear is not None and s23 is not None:
-        prf = linear.cv_paragraphs(s23, plan.folds, log=log)
+        prf, folds = linear.cv_paragraphs(s23, plan.folds, log=log, groups=plan.paragraph_groups)
         yield (
-            f"SemEval-2023 paragraphs ({plan.folds}-fold CV): "
+            f"SemEval-2023 paragraphs ({plan.folds}-fold CV by {plan.paragraph_groups}): "
             f"P {prf.precision:.4f} R {prf.recall:.4f} micro-F1 {prf.f1:.4f}"
         )
+        yield f"  paragraph micro-F1 {folds.spread()}"
+        mean = sum(folds.folds) / len(folds.folds)
+        yield (
+            f"  expected paragraph micro-F1 on unseen articles: {mean:.2f} "
+            f"({_range(folds.folds)}; by topic, the grouping that predicted the test set best)"
+        )
+
+
+def _range(values: tuple[float, ...]) -> str:
+    return f"{min(values):.2f}-{max(values):.2f} across groups"

@@ -55,7 +55,7 @@ def heldout_bundle(bundle: Bundle, ptc: PTC, held: set[str], folder: Path) -> Bu
     """``bundle`` with its span classifier refitted without the ``held`` articles (needs the
     train extra)."""
     from spinlens.analyzers.propaganda import features as F
-    from spinlens.train import propaganda_small as small
+    from spinlens.train import propaganda_linear as small
 
     texts = {a: t for a, t in ptc.train.items() if a not in held}
     data = small.tc_rows(texts, ptc.train_spans)
@@ -156,27 +156,28 @@ def write_card(folder: Path, sets: dict[str, dict[str, Tally]]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """``python -m spinlens.eval.propaganda_precision --data PTC --semeval2023 S23
-    [--write-card]``: print the table (and store it in the shipped model's card)."""
+    [--write-card DIR]``: print the table (and store it in the card of the model in DIR, e.g.
+    a copy of the shipped ``src/spinlens/models/data/propaganda``)."""
     import argparse
     import tempfile
 
     from spinlens.analyzers.propaganda.model import load_bundle
     from spinlens.eval.propaganda_data import load_ptc, load_semeval2023
-    from spinlens.models.runtime import model_dir
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--semeval2023", type=Path, default=None)
-    parser.add_argument("--write-card", action="store_true")
+    parser.add_argument("--write-card", type=Path, default=None, metavar="DIR")
     args = parser.parse_args(argv)
     ptc = load_ptc(args.data)
     s23 = load_semeval2023(args.semeval2023) if args.semeval2023 else None
     with tempfile.TemporaryDirectory() as tmp:
-        sets = measure(load_bundle(), ptc, s23, Path(tmp))
+        bundle = load_bundle(str(args.write_card) if args.write_card else None)
+        sets = measure(bundle, ptc, s23, Path(tmp))
     for line in lines(sets):
         print(line)
-    if args.write_card:
-        write_card(model_dir("propaganda"), sets)
+    if args.write_card is not None:
+        write_card(args.write_card, sets)
 
 
 if __name__ == "__main__":
