@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -54,20 +55,22 @@ class QuotesAnalyzer(BaseAnalyzer):
 
     def analyze(self, doc: Document, context: Mapping[str, Result]) -> Result:
         matches = [*find_quotes(doc.text), *find_attributions(doc.text)]
+        starts = [s.start for s in doc.sentences]
         if self.scare_quotes:
             matches.extend(find_scare_quotes(doc.text))
         spans = sorted(
-            (self._span(doc, m) for m in matches if m.end > m.start), key=lambda s: s.start
+            (self._span(doc, m, starts) for m in matches if m.end > m.start),
+            key=lambda s: s.start,
         )
         quotes = tuple(_quote(doc, s) for s in spans)
         records = [_quote_record(q) for q in quotes if q.is_direct]
         return QuotesResult(spans=tuple(spans), quotes=quotes, data={"quotes": records})
 
-    def _span(self, doc: Document, match: QuoteMatch) -> Span:
+    def _span(self, doc: Document, match: QuoteMatch, starts: list[int]) -> Span:
         label = match.kind
         if label == "quote" and not match.speaker:
             label = "unattributed_quote"
-        resolved = _resolve_speaker(doc, match) if match.kind == "quote" else None
+        resolved = _resolve_speaker(doc, match, starts) if match.kind == "quote" else None
         speaker = resolved or match.speaker
         attrs: dict[str, Any] = {
             "speaker": speaker,
@@ -81,20 +84,22 @@ class QuotesAnalyzer(BaseAnalyzer):
         return doc.span(match.start, match.end, label, score, explanation, attrs)
 
 
-def _resolve_speaker(doc: Document, match: QuoteMatch) -> str | None:
+def _resolve_speaker(doc: Document, match: QuoteMatch, starts: list[int]) -> str | None:
     """Map a descriptor ("the minister", "he") to the nearest preceding proper name.
 
     A lightweight stand-in for coreference: the first name in the sentence, else in the one
-    before. Kept separate from the mention so a reader sees both.
+    before. Kept separate from the mention so a reader sees both. ``starts``: the document's
+    sentence starts, to find the sentence by binary search (a scan of all sentences per quote
+    was quadratic on long texts).
     """
     if not match.speaker or not _DESCRIPTOR.match(match.speaker):
         return None
     anchor = match.speaker_start if match.speaker_start is not None else match.start
-    sentence = doc.sentence_at(anchor)
+    index = bisect_right(starts, anchor) - 1
+    sentence = doc.sentences[index] if index >= 0 else None
     windows = []
-    if sentence is not None:
+    if sentence is not None and anchor < sentence.end:
         windows.append(doc.text[sentence.start : anchor])
-        index = doc.sentences.index(sentence)
         if index > 0:
             prev = doc.sentences[index - 1]
             windows.append(doc.text[prev.start : prev.end])
