@@ -305,10 +305,15 @@ def _run(spark: SparkSession, job: Job, out_format: str, groups: dict[str, list[
     good = tasks.where(F.col("error").isNull())
     fresh_count = good.count()
     done = done_ids_frame(spark, job.out, out_format)
+    repeated_done = 0
     if done is not None:
+        # "already in OUT" counts distinct ids, as the local engine does: an id repeated in
+        # the input is a duplicate on every run, so the count matches the reports in OUT
+        seen = good.join(done.distinct(), on="key", how="left_semi").groupBy("key").count()
+        rows, summary.already_done = seen.agg(F.sum("count"), F.count("key")).first() or (0, 0)
+        repeated_done = int(rows or 0) - summary.already_done
         good = good.join(done, on="key", how="left_anti")
-        before, fresh_count = fresh_count, good.count()
-        summary.already_done = before - fresh_count
+        fresh_count = good.count()
     width = max(8, spark.sparkContext.defaultParallelism * 2)
     unique = good.dropDuplicates(["key"]).repartition(width)
     results = unique.mapInPandas(analyzer(job.plan), OUT_SCHEMA)
@@ -321,7 +326,7 @@ def _run(spark: SparkSession, job: Job, out_format: str, groups: dict[str, list[
     ok: dict[bool, int] = dict(results.groupBy(F.col("report").isNotNull()).count().collect())
     summary.written = ok.get(True, 0)
     summary.bad = _write_errors(job, tasks, results)
-    summary.duplicates = fresh_count - summary.written - ok.get(False, 0)
+    summary.duplicates = fresh_count - summary.written - ok.get(False, 0) + repeated_done
     for name, seconds in (
         written.select(F.explode("timings")).groupBy("key").agg(F.sum("value")).collect()
     ):
