@@ -95,7 +95,9 @@ class Pipeline:
         built = {n: create(n, self.settings.analyzers.get(n, {}), self.settings) for n in chosen}
         self.analyzers: Sequence[Analyzer] = tuple(_order(built))
         self.raise_errors = raise_errors
-        self._initialized = False
+        # Ids of the analyzers already initialized; one set shared with every select() view,
+        # so a model loads once whichever of them runs first.
+        self._ready: set[int] = set()
 
     @property
     def names(self) -> list[str]:
@@ -156,10 +158,11 @@ class Pipeline:
         self.close()
 
     def initialize(self) -> None:
-        if not self._initialized:
-            for analyzer in self.analyzers:
+        """Load every analyzer's models once (the first document does it otherwise)."""
+        for analyzer in self.analyzers:
+            if id(analyzer) not in self._ready:
                 analyzer.initialize()
-            self._initialized = True
+                self._ready.add(id(analyzer))
 
     def run(self, doc: Document) -> Report:
         self.initialize()

@@ -134,3 +134,17 @@ def test_analyzers_command_lists_declared_options_labels_and_assigns() -> None:
         "provenance",
         "sources",
     ]
+
+
+def test_models_load_once_whichever_view_runs_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spinlens.analyzers.quotes import QuotesAnalyzer
+    from spinlens.analyzers.sources import SourcesAnalyzer
+
+    loads: list[str] = []
+    for cls in (QuotesAnalyzer, SourcesAnalyzer):
+        monkeypatch.setattr(cls, "initialize", lambda self: loads.append(self.name))
+    pipe = load_pipeline(only=["quotes", "sources"])
+    pipe.select(["quotes"])(TEXT)
+    pipe(TEXT)
+    pipe.select(["sources"])(TEXT)
+    assert sorted(loads) == ["quotes", "sources"]
