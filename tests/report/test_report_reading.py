@@ -160,7 +160,9 @@ def test_fact_checks_not_made_are_said_once_not_per_claim() -> None:
             command="spinlens factcheck import FILE --format csv",
         )
     )
+    report.warnings.append("not checked: no fact-check database; fill it with: spinlens x")
     html = render_html(report)
+    assert "spinlens x" not in html, "the warning repeating it is not shown again"
     claims = _visible(html[html.index('id="claims"') : html.index('id="runs"')])
     assert claims.count("not checked") == 1 and "No matching fact-check found" not in html
     assert "no fact-check database at /data/factchecks.sqlite" in claims
@@ -169,7 +171,7 @@ def test_fact_checks_not_made_are_said_once_not_per_claim() -> None:
     assert "Not checked" in verdict and "spinlens factcheck import" in verdict
     text = render_text(report, color=False, width=120)
     assert "no match" not in text and "fact-checks: not checked" in text
-    assert "spinlens factcheck import FILE --format csv" in text
+    assert "spinlens factcheck import FILE --format csv" in text and "spinlens x" not in text
     first_screen = "\n".join(render_text(report, color=False, width=80).splitlines()[:24])
     assert "Not checked (absent evidence): fact-check database" in first_screen
     checked = render_html(_report())

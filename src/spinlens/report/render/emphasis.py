@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from spinlens.report.schema import Finding, Verdict
+from spinlens.report.schema import Finding, Report, Verdict
 
 TOP_CLAIMS = 3
 # Provenance findings that mean the sentence was added or changed by the copy.
@@ -44,6 +44,13 @@ def strength(weight: float) -> str:
     size = abs(weight)
     word = "strong" if size >= 1.0 else "moderate" if size >= 0.4 else "weak"
     return word if weight >= 0 else f"{word}, against"
+
+
+def other_warnings(report: Report) -> list[str]:
+    """The report's warnings less those that repeat a check not made (shown on their own)."""
+    if not report.not_checked:
+        return list(report.warnings)
+    return [w for w in report.warnings if not w.startswith("not checked:")]
 
 
 def is_claim(finding: Finding) -> bool:

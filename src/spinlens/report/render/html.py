@@ -18,7 +18,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from spinlens.labels import human_analyzer, human_label
 from spinlens.report.palette import analyzer_color
-from spinlens.report.render.emphasis import headline, is_claim, prominent_claims, strength
+from spinlens.report.render.emphasis import (
+    headline,
+    is_claim,
+    other_warnings,
+    prominent_claims,
+    strength,
+)
 from spinlens.report.render.safe import safe_url, slug, snippet
 from spinlens.report.render.sections import (
     claims_view,
@@ -85,6 +91,7 @@ def render_html(report: Report) -> str:
         "sources": sources_view(report),
         "not_checked": [not_checked_view(n) for n in report.not_checked],
         "unchecked_analyzers": {n.analyzer for n in report.not_checked},
+        "warnings": other_warnings(report),
     }
     return _environment().get_template("report.html").render(**context)
 

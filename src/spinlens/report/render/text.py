@@ -21,7 +21,13 @@ from rich.text import Text
 
 from spinlens.labels import human_label
 from spinlens.report.palette import analyzer_color
-from spinlens.report.render.emphasis import headline, is_claim, prominent_claims, strength
+from spinlens.report.render.emphasis import (
+    headline,
+    is_claim,
+    other_warnings,
+    prominent_claims,
+    strength,
+)
 from spinlens.report.render.sections import claims_view, not_checked_view
 from spinlens.report.schema import NotChecked, Report, Verdict
 
@@ -65,7 +71,7 @@ def render_text(report: Report, *, width: int | None = None, color: bool | None 
     if report.verdict is not None and report.verdict.reasons:
         console.print(_all_reasons(report.verdict))
     console.print(_runs_table(report))
-    for warning in report.warnings:
+    for warning in other_warnings(report):
         console.print(f"[yellow]warning:[/] {escape(printable(warning))}")
     return buffer.getvalue()
 
