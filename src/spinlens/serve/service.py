@@ -7,9 +7,8 @@ from dataclasses import dataclass, field, replace
 
 from spinlens.config import Settings
 from spinlens.document import Document
-from spinlens.document.loaders import document_from_html, document_from_text
-from spinlens.document.urls import domain_of
-from spinlens.errors import ConfigError, InputTooLargeError
+from spinlens.document.loaders import document_from_record
+from spinlens.errors import ConfigError
 from spinlens.pipeline import Pipeline
 from spinlens.report.schema import Report
 from spinlens.serve.config import ServeConfig
@@ -33,20 +32,11 @@ class Service:
     def document(self, article: ArticleIn) -> Document:
         """The Document for a request body; blocking (may fetch), so call it on a worker."""
         limit = self.settings.limits.max_bytes
-        body = article.text if article.text is not None else article.html
-        if body is not None and len(body.encode("utf-8", "surrogatepass")) > limit:
-            raise InputTooLargeError(f"article is larger than the {limit:,}-byte limit")
-        if article.text:
-            doc = document_from_text(
-                article.text,
-                id=article.id,
-                title=article.title,
-                url=article.url,
-                domain=domain_of(article.url),
-                source_format="text",
-            )
-        elif article.html:
-            doc = document_from_html(article.html, url=article.url, doc_id=article.id)
+        if article.text is not None or article.html is not None:
+            # The core reader's record checks: size (E104), NUL/control text (E102), ...
+            fields = article.model_dump(include={"id", "title", "url", "text", "html"})
+            doc = document_from_record(fields, name="article", max_bytes=limit)
+            doc = replace(doc, source_format="text") if doc.source_format == "record" else doc
         else:
             assert article.url is not None
             doc = fetch_document(

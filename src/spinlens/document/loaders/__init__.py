@@ -5,13 +5,13 @@ server), so every input format works everywhere and a failure has one code every
 
 ====  ================================================================================
 E100  no such file, or it cannot be read (permissions, I/O)
-E101  empty input
+E101  empty input: an empty file, a record whose ``text`` / ``html`` is blank
 E102  binary input (NUL or control characters), a file or a record's text alike
 E103  a file in an encoding that cannot be detected
 E104  over ``limits.max_bytes`` (a file, a record's body, a JSONL line at twice that)
 E105  a malformed record: bad JSON (too deep, an over-long integer, not UTF-8), a field of
       the wrong type (``id`` string or integer; ``text``, ``html``, ``title``, ``url``,
-      ``date``, ``source`` strings), a lone surrogate escape, no ``text`` or ``html``
+      ``date``, ``source`` strings), a lone surrogate escape, neither ``text`` nor ``html``
 E200  a URL that cannot be fetched (``fetch_url``)
 ====  ================================================================================
 

@@ -9,8 +9,9 @@ same way, with the same code, wherever it came from:
 - ``id`` must be a string or an integer; ``text``, ``html``, ``title``, ``url``, ``date`` and
   ``source`` strings (E105), holding valid Unicode (a lone ``\\ud800`` escape or an undecodable
   byte is E105 too: it could not be written out as UTF-8);
-- a body over ``max_bytes`` is E104; a body made of control characters (NULs) is E102, as a
-  binary file is.
+- no ``text`` nor ``html`` is E105; one that is there but blank is E101 (empty input, as an
+  empty file); a body over ``max_bytes`` is E104; a body made of control characters (NULs)
+  is E102, as a binary file is.
 
 Only these fields are kept, so nothing deep or odd travels further than this module.
 """
@@ -29,6 +30,7 @@ from spinlens.document.loaders.text import control_ratio, document_from_text
 from spinlens.document.urls import domain_of
 from spinlens.errors import (
     BinaryInputError,
+    EmptyInputError,
     InputTooLargeError,
     MalformedRecordError,
     SpinlensError,
@@ -138,9 +140,11 @@ def _string(value: Any, name: str, origin: str, wanted: str) -> str:
 
 def _check_body(record: Mapping[str, str], origin: str, max_bytes: int) -> None:
     text, html = record.get("text"), record.get("html")
-    body = text if text is not None and text.strip() else html
-    if body is None or not body.strip():
+    if text is None and html is None:
         raise MalformedRecordError(f"{origin}: record has no non-empty 'text' or 'html' field")
+    body = text if text is not None and text.strip() else html
+    if body is None or not body.strip():  # there, but blank: empty input, as an empty file
+        raise EmptyInputError(f"{origin}: record has no non-empty 'text' or 'html' field")
     if len(body.encode("utf-8")) > max_bytes:
         raise InputTooLargeError(
             f"{origin}: record text is larger than the {max_bytes:,}-byte limit"
