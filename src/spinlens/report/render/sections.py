@@ -24,6 +24,12 @@ MAX_SOURCE_TEXT = 200_000
 QUOTE_CHECKS = frozenset(
     {"quote_verified", "quote_altered_in_source", "quote_misattributed", "quote_not_found"}
 )
+# What each analyzer's missing store leaves unchecked, in a reader's words.
+CHECK_NAMES = {
+    "claims": "fact-checks",
+    "provenance": "comparison with earlier stories (and quote checks)",
+    "sources": "source reliability",
+}
 # Whose store a section's check needs (quotes are verified against the provenance index).
 CHECKED_BY = {"claims": "claims", "quotes": "provenance", "provenance": "provenance"}
 
@@ -43,6 +49,7 @@ def not_checked_view(note: NotChecked) -> dict[str, str]:
     detail = f" ({snippet(note.detail, MAX_HEAD)})" if note.detail else ""
     return {
         "analyzer": note.analyzer,
+        "check": CHECK_NAMES.get(note.analyzer, note.analyzer),
         "store": note.store,
         "why": snippet(why, MAX_HEAD) + detail,
         "command": snippet(note.command, MAX_HEAD),
