@@ -203,7 +203,8 @@ def printable_cell(value: str, limit: int = 40) -> str:
 
 MATCH_EXAMPLE = (
     "Examples: spinlens factcheck match dev/tweets.queries.tsv --top 5 > run.trec · "
-    "spinlens factcheck match claims.tsv --top 3 --format json --db desk.sqlite"
+    "spinlens factcheck match claims.tsv --top 3 --format json --db desk.sqlite · "
+    "spinlens factcheck match claims.tsv --only-matches (what the analyzer would report)"
 )
 
 
@@ -228,25 +229,36 @@ def match(
         "--min-score",
         min=0.0,
         max=1.0,
-        help="Leave out matches scored below this (0.5: the analyzer's match_threshold).",
+        help="Leave out matches whose reranker score is below this.",
+    ),
+    only_matches: bool = typer.Option(
+        False,
+        "--only-matches",
+        help="Print only the pairs the claims analyzer would report: same-claim probability "
+        "at or above the shipped threshold; queries without one print nothing.",
     ),
 ) -> None:
     """Find already fact-checked claims for each query (BM25 + embeddings + reranker).
 
-    Scores are the reranker's probability that the two state the same claim. A malformed line
-    is reported on stderr and skipped (exit code 8)."""
+    Candidates are ranked by the reranker's score (topical similarity); json adds each pair's
+    same-claim probability ('probability'), which decides what the analyzer reports. A
+    malformed line is reported on stderr and skipped (exit code 8)."""
     from spinlens.factcheck.files import read_text_file
     from spinlens.factcheck.match import Matcher
     from spinlens.factcheck.queries import parse_queries
+    from spinlens.factcheck.sameclaim import shipped_sameclaim
     from spinlens.factcheck.store import FactCheckStore
 
     skipped: list[str] = []
     queries = parse_queries(read_text_file(file), str(file), skipped)
     report_skipped(skipped)
+    same_claim = shipped_sameclaim().threshold if only_matches else None
     with FactCheckStore(_db(db), create=False) as store:
         matcher = Matcher(store)
         for chunk in _progress(_chunks(queries, 64), "matching"):
-            found = matcher.match([t for _, t in chunk], top=top, threshold=min_score)
+            found = matcher.match(
+                [t for _, t in chunk], top=top, threshold=min_score, same_claim=same_claim
+            )
             for (qid, _), matches in zip(chunk, found, strict=True):
                 sys.stdout.writelines(_format(qid, matches, format_))
     if skipped:
@@ -266,6 +278,7 @@ def _format(qid: str, matches: Sequence[object], format_: MatchFormat) -> Iterat
                 "qid": qid,
                 "rank": m.rank,
                 "score": round(m.score, 6),
+                "probability": round(m.probability, 6),
                 "claim_id": r.id,
                 "claim": r.claim,
                 "verdict": r.verdict,
@@ -301,7 +314,9 @@ def eval_claims(
     data: Path = typer.Option(Path("../shared/data"), "--data", help="Folder of the datasets."),
 ) -> None:
     """Print check-worthiness MAP, P@10, F1 (2019 held-out, 2024 dev, dev-test) for both
-    models and fact-check MAP@1/@5 on CheckThat! 2020 task 2 dev."""
+    models, fact-check MAP@1/@5 on CheckThat! 2020 task 2 dev, and the same-claim decisions
+    there: precision and recall of what --only-matches prints, and the share of queries
+    still matched with their gold claims removed from the database."""
     import tempfile
 
     from spinlens.analyzers.claims.model import MODELS, shipped_model
@@ -309,11 +324,13 @@ def eval_claims(
         CT2020_T2,
         evaluate_checkworthy,
         map_at,
+        match_decisions,
         read_qrels,
         read_queries,
     )
     from spinlens.factcheck.importers import read_checkthat2020
     from spinlens.factcheck.match import Matcher
+    from spinlens.factcheck.sameclaim import shipped_sameclaim
     from spinlens.factcheck.store import FactCheckStore
 
     _check_data(data)
@@ -329,11 +346,16 @@ def eval_claims(
         with Console(stderr=True).status("indexing 10k verified claims"):
             matcher = Matcher(store)
         ranked = matcher.rank([t for _, t in queries], top=5)
-    run = {
-        qid: [c.claim_id for c in cands] for (qid, _), cands in zip(queries, ranked, strict=True)
-    }
-    typer.echo(f"fact-check matching, 2020 task 2 dev ({len(queries)} queries)")
-    typer.echo(f"  MAP@1={map_at(run, qrels, 1):.4f}  MAP@5={map_at(run, qrels, 5):.4f}")
+        run = {
+            qid: [c.claim_id for c in cands]
+            for (qid, _), cands in zip(queries, ranked, strict=True)
+        }
+        typer.echo(f"fact-check matching, 2020 task 2 dev ({len(queries)} queries)")
+        typer.echo(f"  MAP@1={map_at(run, qrels, 1):.4f}  MAP@5={map_at(run, qrels, 5):.4f}")
+        decided = match_decisions(matcher, queries, qrels)
+    threshold = shipped_sameclaim().threshold
+    typer.echo(f"same-claim decisions (--only-matches, probability >= {threshold:g})")
+    typer.echo("  " + decided.line())
 
 
 @command("claims", parent=train_app, epilog=TRAIN_EXAMPLE)

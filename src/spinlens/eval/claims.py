@@ -16,9 +16,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spinlens.analyzers.claims.formats import Sentence, parse_sentences
 from spinlens.errors import MissingDependencyError
+
+if TYPE_CHECKING:
+    from spinlens.factcheck.match import Matcher
 
 CT2019 = "checkthat2019-task1-checkworthiness"
 CT2024 = "checkthat2024-task1-checkworthiness-en"
@@ -174,3 +178,86 @@ def map_at(run: Mapping[str, Sequence[str]], qrels: Mapping[str, set[str]], k: i
                 ap += hits / rank
         total += ap / min(k, len(relevant))
     return total / max(1, len(qrels))
+
+
+@dataclass(frozen=True)
+class MatchDecisions:
+    """What ``factcheck match --only-matches`` prints, scored against the qrels.
+
+    ``absent_matched``: queries that still get a match when their gold claims are removed
+    from the database (each such match is a false alarm: the claim was never checked).
+    """
+
+    queries: int
+    gold: int
+    reported: int
+    correct: int
+    absent_matched: int
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.reported if self.reported else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.gold if self.gold else 0.0
+
+    @property
+    def absent_rate(self) -> float:
+        return self.absent_matched / self.queries if self.queries else 0.0
+
+    def line(self) -> str:
+        return (
+            f"precision={self.precision:.4f} ({self.correct}/{self.reported})  "
+            f"recall={self.recall:.4f} ({self.correct}/{self.gold})  "
+            f"gold removed: matches on {self.absent_rate:.1%} of queries "
+            f"({self.absent_matched}/{self.queries})"
+        )
+
+
+def reported_pairs(
+    matcher: Matcher, queries: Sequence[tuple[str, str]], top: int = 5
+) -> dict[str, list[str]]:
+    """The claim ids ``--only-matches`` prints per query (same model, same threshold)."""
+    from spinlens.factcheck.sameclaim import shipped_sameclaim
+
+    threshold = shipped_sameclaim().threshold
+    found = matcher.match([t for _, t in queries], top=top, same_claim=threshold)
+    return {
+        qid: [m.record.id for m in matches]
+        for (qid, _), matches in zip(queries, found, strict=True)
+    }
+
+
+def without_claims(matcher: Matcher, removed: set[str]) -> Matcher:
+    """The same matcher over its index less ``removed`` (vectors reused, BM25 rebuilt), as if
+    those claims had never been fact-checked."""
+    from spinlens.factcheck.index import FactCheckIndex
+
+    index = matcher.index
+    rows = [i for i, claim_id in enumerate(index.ids) if claim_id not in removed]
+    records = matcher.store.get(index.ids[i] for i in rows)
+    kept = [records[index.ids[i]] for i in rows]
+    reduced = FactCheckIndex.build(
+        kept, index.generation, index.vectors[rows], index.titles[rows], ivf=False
+    )
+    return Matcher(matcher.store, matcher.reranker, reduced, matcher.depth)
+
+
+def match_decisions(
+    matcher: Matcher, queries: Sequence[tuple[str, str]], qrels: Mapping[str, set[str]]
+) -> MatchDecisions:
+    """Precision and recall of the reported pairs, and the false-alarm rate with the queries'
+    gold claims removed from the database."""
+    run = reported_pairs(matcher, queries)
+    reported = sum(len(ids) for ids in run.values())
+    correct = sum(1 for qid, ids in run.items() for i in ids if i in qrels.get(qid, set()))
+    gold = {c for ids in qrels.values() for c in ids}
+    absent = reported_pairs(without_claims(matcher, gold), queries)
+    return MatchDecisions(
+        len(queries),
+        sum(len(v) for v in qrels.values()),
+        reported,
+        correct,
+        sum(1 for ids in absent.values() if ids),
+    )

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -22,7 +23,11 @@ from spinlens.factcheck.index import FactCheckIndex, clean_query, open_index, to
 from spinlens.factcheck.store import FactCheck, FactCheckStore
 from spinlens.models.runtime import model_dir
 
+if TYPE_CHECKING:
+    from spinlens.factcheck.sameclaim import SameClaimModel
+
 RERANKER = "claim-reranker"
+SAME_TOP = 5  # the same-claim model sees each query's top 5 (its training lists)
 FEATURES = (
     "cosine",
     "cosine_sentence",
@@ -152,11 +157,13 @@ def shipped_reranker() -> Reranker:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """One fact-check matched to a query, with the reranker's probability."""
+    """One fact-check matched to a query: the reranker's probability (``score``, for ranking)
+    and the same-claim probability (``probability``, for deciding; see :mod:`.sameclaim`)."""
 
     record: FactCheck
     score: float
     rank: int
+    probability: float = 0.0
 
 
 class Matcher:
@@ -200,25 +207,42 @@ class Matcher:
         top: int = 5,
         threshold: float = 0.0,
         min_cosine: float = 0.0,
+        same_claim: float | None = None,
     ) -> list[list[Match]]:
-        """Like :meth:`rank`, with the store's records, a score floor and a similarity floor.
+        """Like :meth:`rank`, with the store's records, each candidate's same-claim
+        probability, and floors: reranker score ``threshold``, embedding ``min_cosine``, and
+        ``same_claim`` on the probability (None: no floor; the analyzer and
+        ``--only-matches`` use the shipped model's threshold).
 
-        The reranker's features are partly relative to the other candidates (ranks, gaps), so
-        in a small database the best candidate can score high while meaning something else;
-        ``min_cosine`` keeps only matches whose embedding similarity is also high.
+        The same-claim features are computed over the top ``SAME_TOP`` list, as in training,
+        whatever ``top`` is, so a candidate's probability does not depend on ``top``.
         """
-        ranked = self.rank(queries, top)
+        from spinlens.factcheck.sameclaim import shipped_sameclaim
+
+        ranked = self.rank(queries, max(top, SAME_TOP))
         records = self.store.get(c.claim_id for cands in ranked for c in cands)
+        model = shipped_sameclaim()
         out = []
-        for cands in ranked:
+        for query, cands in zip(queries, ranked, strict=True):
+            probs = self._same_claim(model, query, cands)
             kept = [
-                c
-                for c in cands
+                Match(records[c.claim_id], c.score, 0, float(p))
+                for c, p in zip(cands[:top], probs, strict=False)
                 if c.score >= threshold
                 and max(c.features[:2]) >= min_cosine
+                and (same_claim is None or p >= same_claim)
                 and c.claim_id in records
             ]
-            out.append(
-                [Match(records[c.claim_id], c.score, n) for n, c in enumerate(kept, start=1)]
-            )
+            out.append([replace(m, rank=n) for n, m in enumerate(kept, start=1)])
         return out
+
+    def _same_claim(self, model: SameClaimModel, query: str, cands: list[Candidate]) -> Matrix:
+        from spinlens.factcheck.sameclaim import pair_features
+
+        if not cands:
+            return np.zeros(0, dtype=np.float32)
+        texts = [self.claims.get(c.claim_id, "") for c in cands]
+        features = pair_features(
+            query, texts, [c.features for c in cands], [c.score for c in cands]
+        )
+        return model.probability(features).astype(np.float32)

@@ -2,14 +2,18 @@
 
 Every sentence gets a calibrated check-worthiness probability; those at or above
 ``threshold`` become ``claim`` spans typed by :mod:`.kinds`. When the fact-check database
-(``paths.factcheck_db``) exists, each claim lists its best matches whose reranker probability
-is at least ``match_threshold`` and whose embedding cosine is at least ``match_min_cosine``.
+(``paths.factcheck_db``) holds fact-checks, each claim lists the candidates whose same-claim
+probability (:mod:`spinlens.factcheck.sameclaim`: same subject, predicate, numbers and time,
+not just the same topic) reaches ``match_probability``. A missing, empty or unreadable
+database is one "not checked" warning naming the command that fills it, never a per-claim
+"no match".
 ``model="checkworthy-fast"`` scores without the sentence encoder (n-grams and cues only):
 several times faster, somewhat less accurate (figures in docs/claims.md).
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import sqlite3
 from collections.abc import Mapping
@@ -34,8 +38,12 @@ from spinlens.config import Settings
 from spinlens.document import Document, Span
 from spinlens.errors import ConfigError, SpinlensError
 from spinlens.factcheck.match import Match, Matcher
+from spinlens.factcheck.sameclaim import shipped_sameclaim
 from spinlens.factcheck.store import FactCheckStore
+from spinlens.stores import FACTCHECKS, StoreStatus
+from spinlens.stores import inspect as inspect_store
 
+logger = logging.getLogger(__name__)
 MAX_SENTENCE_CHARS = 2000
 MAX_SENTENCES = 2000
 
@@ -54,9 +62,12 @@ def _number(name: str, value: Any, low: float, high: float, integer: bool = Fals
 
 class ClaimsOptions(AnalyzerOptions):
     threshold: float = Field(0.5, description="check-worthiness probability that makes a claim")
-    match_threshold: float = Field(0.5, description="least reranker probability of a match")
+    match_probability: float | None = Field(
+        None, description="least same-claim probability of a match (default: the model's own)"
+    )
+    match_threshold: float = Field(0.0, description="also a least reranker score (0: off)")
     max_matches: int = Field(3, description="fact-check matches listed per claim (0: none)")
-    match_min_cosine: float = Field(0.45, description="least embedding cosine of a match")
+    match_min_cosine: float = Field(-1.0, description="also a least embedding cosine (-1: off)")
     model: str = Field(MODEL, description=f"check-worthiness model: {', '.join(MODELS)}")
     cascade_below: float = Field(0.0, description="fast model decides below this (0: off)")
 
@@ -64,6 +75,11 @@ class ClaimsOptions(AnalyzerOptions):
     @classmethod
     def _probability(cls, value: Any, info: ValidationInfo) -> float:
         return _number(str(info.field_name), value, 0.0, 1.0)
+
+    @field_validator("match_probability", mode="before")
+    @classmethod
+    def _same_claim(cls, value: Any) -> float | None:
+        return None if value is None else _number("match_probability", value, 0.0, 1.0)
 
     @field_validator("match_min_cosine", mode="before")
     @classmethod
@@ -100,7 +116,12 @@ class ClaimsAnalyzer(BaseAnalyzer):
     description: ClassVar[str] = "check-worthy claims, typed, matched to existing fact-checks"
     languages: ClassVar[frozenset[str] | None] = frozenset({"en"})
     labels: ClassVar[frozenset[str]] = frozenset({"claim"})
-    assigns: ClassVar[tuple[str, ...]] = ("sentences", "matched_false", "threshold", "factcheck_db")
+    assigns: ClassVar[tuple[str, ...]] = (
+        "sentences",
+        "matched_false",
+        "threshold",
+        "factcheck_db",
+    )
     Options: ClassVar[type[AnalyzerOptions]] = ClaimsOptions
     options: ClaimsOptions
 
@@ -109,30 +130,35 @@ class ClaimsAnalyzer(BaseAnalyzer):
         self.model_name = self.options.model
         self.threshold = self.options.threshold
         self.match_threshold = self.options.match_threshold
+        self.match_probability = self.options.match_probability
         self.match_min_cosine = self.options.match_min_cosine
         self.cascade_below = self.options.cascade_below
         self.max_matches = self.options.max_matches
         self.db: Path | None = self.settings.paths.factcheck_db.expanduser()
         self.model: SentenceScorer | None = None
         self.matcher: Matcher | None = None
-        self.db_problem: str | None = None
+        self.not_checked: StoreStatus | None = None
 
     def initialize(self) -> None:
         model = shipped_model(self.model_name)
         if self.cascade_below and isinstance(model, FinetunedCheckworthy):
             model = replace(model, cascade_below=self.cascade_below)
         self.model = model
-        if self.db is not None and self.db.is_file():
-            # The database is optional: a broken one costs the matches, not the analysis.
+        if self.db is None or self.max_matches == 0:
+            return
+        # The database is optional: without it (or broken) claims are scored, not matched,
+        # and the report says once that fact-checks were not checked.
+        status = inspect_store(FACTCHECKS, self.db)
+        if status.state == "ok":
             try:
                 self.matcher = Matcher(FactCheckStore(self.db, create=False))
-            except SpinlensError as exc:
-                self.db_problem = f"{exc}; claims are scored without fact-check matches"
-            except (sqlite3.Error, OSError, ValueError) as exc:
-                self.db_problem = (
-                    f"fact-check database {self.db}: {exc}; "
-                    "claims are scored without fact-check matches"
-                )
+                if self.match_probability is None:
+                    self.match_probability = shipped_sameclaim().threshold
+            except (SpinlensError, sqlite3.Error, OSError, ValueError) as exc:
+                status = replace(status, state="unreadable", detail=str(exc))
+        self.not_checked = status if status.state != "ok" else None
+        if status.state == "unreadable":  # a broken store is one line on stderr, not silence
+            logger.warning("spinlens: claims: %s", status.warning())
 
     def close(self) -> None:
         """Close the fact-check store; the next ``analyze`` loads and opens again."""
@@ -168,7 +194,8 @@ class ClaimsAnalyzer(BaseAnalyzer):
                 "threshold": self.threshold,
                 "factcheck_db": bool(self.matcher),
             },
-            warnings=(self.db_problem,) if self.db_problem else (),
+            warnings=(self.not_checked.warning(),) if self.not_checked else (),
+            not_checked=(self.not_checked,) if self.not_checked else (),
             model=f"{self.model_name}@{card(self.model_name).get('version', '?')}",
         )
 
@@ -180,6 +207,7 @@ class ClaimsAnalyzer(BaseAnalyzer):
             top=self.max_matches,
             threshold=self.match_threshold,
             min_cosine=self.match_min_cosine,
+            same_claim=self.match_probability,
         )
 
 
@@ -208,7 +236,7 @@ def _span(doc: Document, claim: Claim) -> Span:
         best = claim.matches[0]
         explanation += (
             f". Already fact-checked by {best.publisher or 'a fact-checker'}: "
-            f"{best.verdict or best.rating}"
+            f"{best.verdict or best.rating} (same claim, p={best.probability or 0:.2f})"
         )
     return doc.span(claim.start, claim.end, "claim", claim.score, explanation + ".", attrs)
 
@@ -223,4 +251,5 @@ def _fact_check(match: Match) -> FactCheckMatch:
         verdict=r.verdict,
         url=r.url,
         publisher=r.publisher,
+        probability=round(match.probability, 4),
     )
