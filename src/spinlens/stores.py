@@ -30,6 +30,7 @@ class StoreKind:
     unit: str
     fill: str
     docs: str
+    nothing: str  # what an empty store means, in words
 
 
 FACTCHECKS = StoreKind(
@@ -39,6 +40,7 @@ FACTCHECKS = StoreKind(
     "fact-checks",
     "spinlens factcheck import FILE --format claimreview|checkthat2020|csv",
     "docs/claims.md",
+    "no fact-checks imported",
 )
 PROVENANCE = StoreKind(
     "index",
@@ -47,6 +49,7 @@ PROVENANCE = StoreKind(
     "documents",
     "spinlens index add FILES|DIR",
     "docs/provenance.md",
+    "no articles indexed",
 )
 SOURCES = StoreKind(
     "sources_db",
@@ -55,6 +58,7 @@ SOURCES = StoreKind(
     "list entries",
     "spinlens sources import FILE --format FORMAT --name NAME",
     "docs/sources.md",
+    "no source lists imported",
 )
 KINDS = (FACTCHECKS, PROVENANCE, SOURCES)
 
@@ -73,9 +77,10 @@ class StoreStatus:
     last_import: str | None
     fill: str
     detail: str = ""
+    nothing: str = "nothing imported"
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if k != "nothing"}
 
     def note(self) -> dict[str, str]:
         """The report's record of a check not made (``Report.not_checked``)."""
@@ -92,7 +97,7 @@ class StoreStatus:
         """One line: what was not checked, why, and the command that fills the store."""
         why = {
             "missing": f"no {self.store} at {self.path}",
-            "empty": f"the {self.store} at {self.path} is empty",
+            "empty": f"{self.nothing} (the {self.store} at {self.path} is empty)",
             "unreadable": f"the {self.store} at {self.path} cannot be read ({self.detail})",
         }.get(self.state, self.state)
         return f"not checked: {why}; fill it with: {self.fill}"
@@ -142,6 +147,7 @@ def inspect(kind: StoreKind, path: Path) -> StoreStatus:
             last,
             kind.fill,
             detail,
+            kind.nothing,
         )
 
     if not path.exists():

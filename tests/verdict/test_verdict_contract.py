@@ -143,7 +143,9 @@ def test_source_reason_rests_on_the_list_ratings_that_score_it() -> None:
 
 def test_a_score_without_a_rating_behind_it_is_no_reason() -> None:
     orphan = Result(data={"domain": "junk.example", "score": 0.05, "ratings": []})
-    assert _verdict({"sources": orphan}) == _verdict({})
+    with_orphan, without = _verdict({"sources": orphan}), _verdict({})
+    for key in ("score", "label", "reasons"):
+        assert with_orphan[key] == without[key]
 
 
 def test_every_reason_has_evidence_to_show() -> None:

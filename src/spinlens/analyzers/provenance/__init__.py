@@ -1,11 +1,14 @@
 """Pipeline analyzer ``provenance``: the article's best indexed source and every typed change.
 
-Runs only when a provenance index exists (``paths.index`` or the ``index`` option). Reads the
-quotes analyzer's quotes and, when present, the propaganda analyzer's loaded-language spans.
+Needs a provenance index (``paths.index`` or the ``index`` option); when it is missing, empty
+or unreadable the result says "not checked" once (``Result.not_checked``, a report warning with
+the command that fills it) instead of an empty, clean-looking result. Reads the quotes
+analyzer's quotes and, when present, the propaganda analyzer's loaded-language spans.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, get_args
@@ -24,6 +27,10 @@ from spinlens.analyzers.results import (
 from spinlens.config import Settings
 from spinlens.document import Document, Span
 from spinlens.provenance.schema import MutationType
+from spinlens.stores import PROVENANCE
+from spinlens.stores import inspect as inspect_store
+
+logger = logging.getLogger(__name__)
 
 # Propaganda techniques that mean "loaded wording" when they fall on a changed word.
 LOADED_TECHNIQUES = frozenset(
@@ -77,13 +84,18 @@ class ProvenanceAnalyzer(BaseAnalyzer):
         self.index = Path(index).expanduser() if index else self.settings.paths.index
         self.top = self.options.top
         self.check_quotes = self.options.check_quotes
+        self._told = False
 
     def analyze(self, doc: Document, context: Mapping[str, Result]) -> Result:
         from spinlens.provenance.store import Store
         from spinlens.provenance.trace import trace
 
-        if not self.index.is_file():
-            return Result()
+        status = inspect_store(PROVENANCE, self.index)
+        if status.state != "ok":  # not checked, which is not "no source found": say so once
+            if status.state == "unreadable" and not self._told:
+                self._told = True  # a broken index is one line on stderr, not silence
+                logger.warning("spinlens: provenance: %s", status.warning())
+            return ProvenanceResult(warnings=(status.warning(),), not_checked=(status,))
         typed = quotes_of(context)  # None: quotes did not run, trace finds them itself
         quotes = None if typed is None else [_quote_ref(q) for q in typed if q.is_direct]
         with Store(self.index, create=False) as store:

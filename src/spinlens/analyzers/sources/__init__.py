@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from pydantic import Field
@@ -13,8 +14,8 @@ from spinlens.document import Document
 from spinlens.errors import InputError
 from spinlens.sources import SourceStore, combine
 from spinlens.sources.domains import host_of
-
-NO_STORE = "no source lists imported (see docs/sources.md: spinlens sources import)"
+from spinlens.stores import SOURCES
+from spinlens.stores import inspect as inspect_store
 
 
 class SourcesOptions(AnalyzerOptions):
@@ -62,7 +63,12 @@ class SourcesAnalyzer(BaseAnalyzer):
             return Result(data=data)
         known = [info.name for info in self._store.lists()] if self._store is not None else []
         if self._store is None or not known:  # no store, or one with every list removed
-            return Result(data=data, warnings=(NO_STORE,))
+            # Not checked, which is not the same as "no list rates this site": say which
+            # store and how to fill it (a broken store fails the analyzer in _open instead).
+            status = inspect_store(SOURCES, self.path)
+            if status.state == "ok":  # lists removed while the store was open
+                status = replace(status, state="empty")
+            return Result(data=data, warnings=(status.warning(),), not_checked=(status,))
         ratings = self._store.lookup(target, self.lists)
         data["ratings"] = [r.as_dict() for r in ratings]
         data["score"] = combine(ratings)

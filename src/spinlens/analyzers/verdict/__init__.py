@@ -94,7 +94,8 @@ class VerdictAnalyzer(BaseAnalyzer):
                 "label": label,
                 "reasons": refs,
                 "explanation": _explain(logit, style_total, evidence, w["prior_logit"])
-                + _omitted(ranked[limits["max_reasons"] :]),
+                + _omitted(ranked[limits["max_reasons"] :])
+                + _absent(context, self.requires),
             }
         )
         return Result(
@@ -111,6 +112,31 @@ def _missing(doc: Document, context: Mapping[str, Result]) -> tuple[str, ...]:
     if "quotes" in context or doc.language not in (None, "en"):
         return ()
     return ("quotes did not run: quoted words count as the writer's own in the style signals",)
+
+
+_EVIDENCE = {
+    "propaganda": "propaganda techniques",
+    "provenance": "provenance and quote checks",
+    "claims": "fact-check matches",
+    "sources": "source ratings",
+}
+
+
+def _absent(context: Mapping[str, Result], requires: tuple[str, ...]) -> str:
+    """The evidence the score could not use: stores that were not checked (missing, empty or
+    unreadable) and evidence analyzers that did not run or failed. A verdict without them is
+    weaker, and the reader must see which checks it lacks."""
+    stores = [s for result in context.values() for s in result.not_checked]
+    missing = [
+        f"{s.store} ({s.state}: {s.fill})" if s.state != "unreadable" else f"{s.store} (unreadable)"
+        for s in stores
+    ]
+    missing += [
+        _EVIDENCE[name] + " (not run)"
+        for name in requires
+        if name in _EVIDENCE and name not in context
+    ]
+    return f"; not checked: {', '.join(missing)}" if missing else ""
 
 
 def load_calibration() -> tuple[StyleModel, dict[str, Any]]:

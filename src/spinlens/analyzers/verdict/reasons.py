@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from spinlens.analyzers.base import Result
-from spinlens.analyzers.results import QuoteCheck, SourceMatch, claims_of, provenance_of
+from spinlens.analyzers.results import (
+    FactCheckMatch,
+    QuoteCheck,
+    SourceMatch,
+    claims_of,
+    provenance_of,
+)
 from spinlens.analyzers.verdict.signals import Evidence, Signal
 from spinlens.document import Document, Span
 
@@ -169,26 +175,38 @@ def _quote_check(doc: Document, check: QuoteCheck, weight: float) -> Draft:
 
 
 def claims(context: Mapping[str, Result], weights: Mapping[str, float], cap: float) -> list[Draft]:
-    """One reason per claim that matches a fact-check with a weighted rating."""
+    """One reason per claim that matches a fact-check: the most probable same-claim match.
+
+    The weight is the rating's (false and misleading raise the score, true lowers it, an
+    unknown rating is shown but weighs little) times the same-claim probability, so a sure
+    match of a false claim weighs most. The reason names the rating, publisher and link.
+    """
     drafts = []
     for claim in claims_of(context):
         rated = [m for m in claim.matches if m.rating in weights]
         if not rated:
             continue
-        best = max(rated, key=lambda m: m.score)
+        best = max(rated, key=lambda m: (_probability(m), m.score))
+        p = _probability(best)
         who = f" by {_short(best.publisher, 80)}" if best.publisher else ""
+        link = f" ({_short(best.url, 120)})" if best.url else ""
         text = (
-            f"Claim matches a fact-check rated {_short(best.rating, 40)}{who}: "
-            f"“{_short(best.claim, 160)}”"
+            f"Claim matches a fact-check rated {_short(best.rating, 40)}{who}{link}, "
+            f"same claim p={p:.2f}: “{_short(best.claim, 160)}”"
         )
         evidence = (Evidence(claim.start, claim.end, "claims", "claim"),)
-        drafts.append(Draft(text, weights[best.rating] * best.score, evidence))
+        drafts.append(Draft(text, weights[best.rating] * p, evidence))
     total = sum(d.weight for d in drafts if d.weight > 0)
     if total > cap:  # many false claims saturate: the verdict is already clear
         drafts = [
             Draft(d.text, d.weight * cap / total, d.evidence) if d.weight > 0 else d for d in drafts
         ]
     return drafts
+
+
+def _probability(match: FactCheckMatch) -> float:
+    """The same-claim probability; a match from before it existed counts as its score."""
+    return match.probability if match.probability is not None else match.score
 
 
 def sources(context: Mapping[str, Result], weight: float) -> list[Draft]:
