@@ -204,7 +204,7 @@ def race(pool: list[str], n: int, workers: int, rng: random.Random) -> None:
         for record in news_docs(pool, n, rng):
             handle.write(json.dumps(record) + "\n")
     words = 0
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     lsh = MinHashLSH(num_perm=64, params=(16, 4))
     with corpus.open(encoding="utf-8") as handle:
         for line in handle:
@@ -216,20 +216,38 @@ def race(pool: list[str], n: int, workers: int, rng: random.Random) -> None:
             sketch.update_batch(list(shingles))
             lsh.insert(record["id"], sketch)
     datasketch_rate = n / (time.perf_counter() - began)
+    datasketch_cpu = (time.process_time() - cpu) / n
     db = folder / "race.sqlite"
-    began = time.perf_counter()
+    children = _children_cpu()
+    began, cpu = time.perf_counter(), time.process_time()
     with Store(db) as store:
         stats = ingest(store, iter_inputs([str(corpus)], 5_000_000), workers=workers)
     spinlens_rate = stats.added / (time.perf_counter() - began)
+    main_cpu = (time.process_time() - cpu) / n
+    worker_cpu = (_children_cpu() - children) / n
+    spinlens_cpu = main_cpu + worker_cpu
     print(f"\n== ingest race: {n:,} news-length documents ({words / n:.0f} words on average) ==")
-    print(f"datasketch MinHash + in-memory LSH: {datasketch_rate:,.0f} documents/s (1 process)")
+    print(
+        f"datasketch MinHash + in-memory LSH (1 process): {datasketch_rate:,.0f} documents/s,"
+        f" CPU {datasketch_cpu * 1e3:.3f} ms/document"
+    )
     print(
         f"spinlens index (SQLite file, {workers} workers): {spinlens_rate:,.0f} documents/s,"
-        f" {spinlens_rate / datasketch_rate:.2f}x datasketch"
+        f" {spinlens_rate / datasketch_rate:.2f}x datasketch; CPU {spinlens_cpu * 1e3:.3f}"
+        f" ms/document ({main_cpu * 1e3:.3f} reading and writing, {worker_cpu * 1e3:.3f} in"
+        f" workers), {datasketch_cpu / spinlens_cpu:.2f}x less than datasketch"
     )
+    if workers > 1:
+        bound = min(2 / spinlens_cpu, 1 / main_cpu)
+        print(f"CPU-bound rate on 2 idle cores: {bound:,.0f} documents/s")
     for leftover in folder.glob("*"):
         leftover.unlink()
     folder.rmdir()
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def show_errors(q: Query, preds: list[dict[str, object]]) -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+
+import numpy as np
 
 from spinlens.provenance.shingles import band_keys, fingerprints, minhash, shingles_of, word_hashes
 
@@ -49,16 +51,43 @@ def pack(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8"), PACK_LEVEL)
 
 
-def prepare_row(row: Row, params: Params) -> Entry:
-    """``prepare`` for a plain tuple (what worker processes receive), text packed too."""
+Keys = tuple[str, int, np.ndarray, np.ndarray]  # content hash, words, band keys, fingerprints
+
+
+def keys_of(text: str, params: Params) -> Keys:
+    """What the index looks a text up by; numpy arrays, cheap to send between processes."""
+    base = word_hashes(text)
+    hashes = shingles_of(base, params.k)
+    bands = band_keys(minhash(hashes, params.num_perm), params.bands)
+    return content_hash(text), len(base), bands, fingerprints(hashes, params.sample)
+
+
+def keys_and_packs(texts: Sequence[str], params: Params) -> list[tuple[Keys, bytes]]:
+    """A worker process's task: the keys and the stored (packed) form of a chunk of texts."""
+    return [(keys_of(text, params), pack(text)) for text in texts]
+
+
+def entry_from(row: Row, keys: Keys, packed: bytes | None = None) -> Entry:
     doc_id, text, url, title, date, source = row
-    entry = prepare(doc_id, text, params, url=url, title=title, date=date, source=source)
-    return replace(entry, packed=pack(text))
+    digest, n_words, bands, prints = keys
+    return Entry(
+        id=doc_id,
+        text=text,
+        content_hash=digest,
+        n_words=n_words,
+        band_keys=bands.tolist(),
+        fingerprints=prints.tolist(),
+        url=url,
+        title=title,
+        date=date,
+        source=source,
+        packed=packed,
+    )
 
 
-def prepare_rows(rows: Sequence[Row], params: Params) -> list[Entry]:
-    """A worker process's task: a chunk of rows to entries."""
-    return [prepare_row(row, params) for row in rows]
+def prepare_row(row: Row, params: Params) -> Entry:
+    """``prepare`` for a row (id, text, url, title, date, source), text packed too."""
+    return entry_from(row, keys_of(row[1], params), pack(row[1]))
 
 
 def content_hash(text: str) -> str:
@@ -76,17 +105,4 @@ def prepare(
     date: str | None = None,
     source: str | None = None,
 ) -> Entry:
-    base = word_hashes(text)
-    hashes = shingles_of(base, params.k)
-    return Entry(
-        id=doc_id,
-        text=text,
-        content_hash=content_hash(text),
-        n_words=len(base),
-        band_keys=band_keys(minhash(hashes, params.num_perm), params.bands).tolist(),
-        fingerprints=fingerprints(hashes, params.sample).tolist(),
-        url=url,
-        title=title,
-        date=date,
-        source=source,
-    )
+    return entry_from((doc_id, text, url, title, date, source), keys_of(text, params))

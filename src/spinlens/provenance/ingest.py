@@ -18,12 +18,14 @@ from spinlens.errors import SkippedRecord
 from spinlens.provenance.crawl import ALREADY_INDEXED
 from spinlens.provenance.entries import (
     Entry,
+    Keys,
     Params,
     Row,
     content_hash,
+    entry_from,
+    keys_and_packs,
     prepare,
     prepare_row,
-    prepare_rows,
 )
 from spinlens.provenance.store import Store
 
@@ -48,7 +50,8 @@ class Preparer:
     """Turns rows into entries, in input order: in this process, or in ``workers`` processes
     started when the input proves larger than one chunk (small inputs never pay for them).
 
-    At most two chunks per worker are in flight, so memory stays bounded on any input.
+    Workers get only the texts and send back keys and packed texts (numpy arrays and bytes,
+    cheap to pickle). At most two chunks per worker are in flight, so memory stays bounded.
     """
 
     def __init__(self, params: Params, workers: int = 1, chunk: int = CHUNK) -> None:
@@ -56,7 +59,7 @@ class Preparer:
         self.workers = workers
         self.chunk = chunk
         self.pool: ProcessPoolExecutor | None = None
-        self.flight: deque[Future[list[Entry]]] = deque()
+        self.flight: deque[tuple[list[Row], Future[list[tuple[Keys, bytes]]]]] = deque()
         self.submitted = 0
 
     def __enter__(self) -> Preparer:
@@ -70,17 +73,25 @@ class Preparer:
         """Queue a chunk; yields the chunks finished meanwhile (oldest first)."""
         self.submitted += 1
         if self.workers <= 1 or (self.pool is None and self.submitted == 1):
-            yield prepare_rows(rows, self.params)
+            yield [prepare_row(row, self.params) for row in rows]
             return
         if self.pool is None:
             self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
-        self.flight.append(self.pool.submit(prepare_rows, rows, self.params))
-        while len(self.flight) > 2 * self.workers or (self.flight and self.flight[0].done()):
-            yield self.flight.popleft().result()
+        texts = [row[1] for row in rows]
+        self.flight.append((rows, self.pool.submit(keys_and_packs, texts, self.params)))
+        while len(self.flight) > 2 * self.workers or (self.flight and self.flight[0][1].done()):
+            yield self._collect()
 
     def drain(self) -> Iterator[list[Entry]]:
         while self.flight:
-            yield self.flight.popleft().result()
+            yield self._collect()
+
+    def _collect(self) -> list[Entry]:
+        rows, future = self.flight.popleft()
+        return [
+            entry_from(row, keys, packed)
+            for row, (keys, packed) in zip(rows, future.result(), strict=True)
+        ]
 
 
 @dataclass
