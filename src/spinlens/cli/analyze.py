@@ -21,7 +21,7 @@ from spinlens.cli.output import (
     skipped_line,
     write_output,
 )
-from spinlens.document.loaders import Loaded, iter_documents
+from spinlens.document.loaders import Loaded, holds_many, iter_documents
 from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError
 from spinlens.pipeline import Pipeline, load_pipeline, select_analyzers
 from spinlens.report import Report, json_schema
@@ -69,9 +69,7 @@ def analyze(
     With several documents each report is written as soon as it is ready, so a crash or
     Ctrl-C keeps the finished ones (exit 130 when interrupted; a JSON list is still closed).
     """
-    several = len(sources) > 1 or any(
-        Path(s).is_dir() or s.endswith((".jsonl", ".json")) for s in sources
-    )
+    several = len(sources) > 1 or any(holds_many(s) for s in sources)
     chosen = choose_format(fmt and fmt.value, output, several)
     folder = _page_folder(output) if chosen == "html" and several else None
     settings = State.settings()
