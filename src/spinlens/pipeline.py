@@ -99,6 +99,9 @@ class Pipeline:
         # so a model loads once whichever of them runs first.
         self._ready: set[int] = set()
 
+    def __repr__(self) -> str:
+        return f"Pipeline({self.names!r})"
+
     @property
     def names(self) -> list[str]:
         """The analyzers this pipeline runs, in running order."""
