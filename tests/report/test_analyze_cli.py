@@ -92,6 +92,17 @@ def test_ctrl_c_keeps_the_finished_reports_in_a_closed_list(
     assert [r["document"]["id"] for r in json.loads(out.read_text("utf-8"))] == ["one"]
 
 
+def test_ctrl_c_before_any_report_writes_nothing_and_says_so(
+    articles: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fail_on(monkeypatch, "one", KeyboardInterrupt())
+    out = tmp_path / "all.json"
+    out.write_text("[]\n", encoding="utf-8")  # an earlier run's file is left as it was
+    run = run_cli("analyze", *articles, "-f", "json", "--only", "quotes", "-o", str(out))
+    assert run.exit_code == 130 and "before any report was finished" in run.stderr
+    assert out.read_text("utf-8") == "[]\n"
+
+
 def test_reports_written_as_they_finish(
     articles: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

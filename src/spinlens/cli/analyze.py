@@ -143,7 +143,11 @@ def _analyze_many(
         except KeyboardInterrupt:
             written = len(folder.written) if folder else stream.count
             where = folder.folder if folder else (output or "stdout")
-            sys.stderr.write(f"spinlens: interrupted; {written} finished reports kept in {where}\n")
+            sys.stderr.write(
+                f"spinlens: interrupted; {written} finished reports kept in {where}\n"
+                if written
+                else "spinlens: interrupted before any report was finished; nothing written\n"
+            )
             raise typer.Exit(INTERRUPTED_EXIT) from None
     return (len(folder.written) if folder else stream.count), bad
 
