@@ -292,3 +292,17 @@ def test_every_table_scrolls_inside_its_own_box() -> None:
     tables = html.count("<table")
     assert tables >= 2 and html.count('<div class="table-wrap"><table') == tables
     assert ".table-wrap { overflow-x: auto" in html
+
+
+def test_verdict_reasons_name_techniques_as_the_renderers_do() -> None:
+    """One naming function: the seed's reason reads "name calling", like the findings list."""
+    import json
+
+    from tests.conftest import SEED
+    from tests.core.cli_runner import run_cli
+
+    run = run_cli("analyze", str(SEED), "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    texts = [r["text"] for r in json.loads(run.stdout)["verdict"]["reasons"]]
+    assert any(t.startswith("Propaganda technique “name calling” in") for t in texts), texts
+    assert not any("_" in t.split("“")[1] for t in texts if t.startswith("Propaganda technique"))

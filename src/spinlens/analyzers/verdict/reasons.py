@@ -23,6 +23,7 @@ from spinlens.analyzers.results import (
 )
 from spinlens.analyzers.verdict.signals import Evidence, Signal
 from spinlens.document import Document, Span
+from spinlens.labels import human_label
 
 QUOTE_CHECKS = (
     "quote_verified",
@@ -78,10 +79,6 @@ def _examples(doc: Document, evidence: Sequence[Evidence], limit: int = 4) -> st
     return ", ".join(shown) + (", …" if len(words) > limit else "")
 
 
-def _pretty(label: str) -> str:
-    return label.replace("_", " ").replace(",", ", ").replace("  ", " ").lower()
-
-
 def style(
     doc: Document, found: Sequence[Signal], contributions: Mapping[str, float]
 ) -> list[Draft]:
@@ -123,7 +120,7 @@ def propaganda(
         confidence = sum(s.score for s in spans) / len(spans)
         weight = per_technique * math.log1p(len(spans) * per_words / length) * confidence
         passages = "1 passage" if len(spans) == 1 else f"{len(spans)} passages"
-        text = f"Propaganda technique “{_pretty(label)}” in {passages}"
+        text = f"Propaganda technique “{human_label(label)}” in {passages}"
         drafts.append(Draft(text, weight, _ev(spans, "propaganda")))
     return drafts
 
@@ -148,7 +145,7 @@ def provenance(
     for label, evidence in groups.items():
         w = weights["provenance"][label] * math.log1p(len(evidence)) / math.log(2)
         text = (
-            f"Changed from its likely source{source} ({_pretty(label)}, {len(evidence)}): "
+            f"Changed from its likely source{source} ({human_label(label)}, {len(evidence)}): "
             f"{_examples(doc, evidence, 3)}"
         )
         drafts.append(Draft(text, w, tuple(evidence)))
@@ -169,7 +166,7 @@ def _quote_check(doc: Document, check: QuoteCheck, weight: float) -> Draft:
         "quote_altered_in_source": "differs from the source's wording",
         "quote_verified": "matches the source",
     }
-    what = words.get(check.label, _pretty(check.label))
+    what = words.get(check.label, human_label(check.label))
     text = f"Quote attributed to {speaker} {what}" + (f" ({detail})" if detail else "")
     return Draft(text, weight, (Evidence(check.start, check.end, "provenance", check.label),))
 
