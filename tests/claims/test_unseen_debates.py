@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -48,3 +50,10 @@ def test_shipped_model_on_unseen_debates() -> None:
     assert f1.mean >= 0.82, f1.line()
     assert ap.mean >= 0.93, ap.line()
     assert map19.mean >= 0.17, map19.line()
+
+
+def test_eval_prints_nothing_expected_for_a_model_without_stacked_inputs(tmp_path: Path) -> None:
+    from spinlens.analyzers.claims.model import FAST_MODEL, shipped_model
+    from spinlens.eval.claims_cv import expected_lines
+
+    assert expected_lines(tmp_path, shipped_model(FAST_MODEL)) == []  # reads no data

@@ -328,6 +328,7 @@ def eval_claims(
         read_qrels,
         read_queries,
     )
+    from spinlens.eval.claims_cv import expected_lines
     from spinlens.factcheck.importers import read_checkthat2020
     from spinlens.factcheck.match import Matcher
     from spinlens.factcheck.sameclaim import shipped_sameclaim
@@ -338,6 +339,8 @@ def eval_claims(
         typer.echo(f"check-worthiness, model {name} (threshold 0.5)")
         for figures in evaluate_checkworthy(data, shipped_model(name).scores):
             typer.echo("  " + figures.line())
+        for line in expected_lines(data, shipped_model(name)):
+            typer.echo(line)
     folder = data / CT2020_T2
     queries = read_queries(folder / "dev" / "tweets.queries.tsv")
     qrels = read_qrels(folder / "dev" / "tweet-vclaim-pairs.qrels")

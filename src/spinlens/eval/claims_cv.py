@@ -130,3 +130,16 @@ def unseen_debate_figures(data: Path, features: Features) -> list[Spread]:
         ),
         Spread("2019 AP per held-out transcript (MAP)", tuple(maps), statistics.fmean(maps)),
     ]
+
+
+def expected_lines(data: Path, model: object) -> list[str]:
+    """What ``spinlens eval claims`` prints after the per-split figures: the figures to
+    expect on a new debate (empty for a model with no stacked calibration inputs)."""
+    stack = getattr(model, "stack_inputs", None)
+    if stack is None:
+        return []
+    return [
+        "  2024 dev and dev-test fit the calibration (their figures above are optimistic); "
+        "expected on a debate the model never saw (calibration refitted without it):",
+        *("    " + s.line() for s in unseen_debate_figures(data, stack)),
+    ]
