@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from spinlens.analyzers.base import Result
 from spinlens.analyzers.quotes import QuotesAnalyzer
 from spinlens.analyzers.results import Claim, ClaimsResult, FactCheckMatch
@@ -187,3 +189,38 @@ def test_reasons_past_the_limit_are_counted_in_the_explanation() -> None:
     assert len(spans) > limit and len(data["reasons"]) == limit
     assert "smaller reason(s) not listed" in data["explanation"]
     assert "not listed" not in _verdict({})["explanation"]
+
+
+def _matched(rating: str, probability: float) -> Result:
+    sentence = "The minister said on Monday that unemployment fell to 3 percent in March."
+    start = TEXT.index(sentence)
+    match = FactCheckMatch(
+        claim_id="c1",
+        claim="Unemployment fell to 3 percent",
+        rating=rating,
+        score=0.9,
+        url="https://factcheck.example/1",
+        publisher="FactCheck Example",
+        probability=probability,
+    )
+    claim = Claim(start, start + len(sentence), 0.8, "statistic", matches=(match,))
+    return ClaimsResult(claims=(claim,))
+
+
+def _claim_weight(rating: str, probability: float) -> float:
+    reasons = _verdict({"claims": _matched(rating, probability)})["reasons"]
+    return next(r["weight"] for r in reasons if "fact-check" in r["text"])
+
+
+def test_a_match_weighs_by_rating_and_same_claim_probability() -> None:
+    assert _claim_weight("false", 0.9) > _claim_weight("false", 0.45) > 0.4
+    assert _claim_weight("false", 0.9) == pytest.approx(2 * _claim_weight("false", 0.45), 0.01)
+    assert _claim_weight("true", 0.9) < 0
+    assert 0 < _claim_weight("unknown", 0.9) < 0.2 < _claim_weight("mixed", 0.9)
+
+
+def test_a_match_reason_names_rating_publisher_and_link() -> None:
+    reasons = _verdict({"claims": _matched("false", 0.8)})["reasons"]
+    text = next(r["text"] for r in reasons if "fact-check" in r["text"])
+    assert "rated false by FactCheck Example (https://factcheck.example/1)" in text
+    assert "p=0.80" in text

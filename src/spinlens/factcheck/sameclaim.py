@@ -262,6 +262,12 @@ def _names(text: str) -> set[str]:
     return {m.lower() for m in _NAME.findall(text) if m.lower() not in _NOT_NAMES and len(m) > 1}
 
 
+def _words(text: str) -> frozenset[str]:
+    """Lower-cased words, possessives also without their 's ("Ohio's" names Ohio)."""
+    words = {w.lower().replace("’", "'") for w in _WORD.findall(text)}
+    return frozenset(words | {w[:-2] for w in words if w.endswith("'s")})
+
+
 def _negated(text: str) -> bool:
     words = {w.lower().replace("’", "'") for w in _WORD.findall(text)}
     return bool(words & _NEGATIONS) or any(w.endswith("n't") for w in words)
@@ -298,7 +304,7 @@ def describe(texts: Sequence[str]) -> list[PairText]:
                 frozenset(stems[i]),
                 frozenset(name_stems[i]),
                 frozenset(names[i]),
-                frozenset(w.lower() for w in _WORD.findall(text)),
+                _words(text),
                 frozenset(numbers),
                 frozenset(years),
                 _negated(text),
