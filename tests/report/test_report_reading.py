@@ -306,3 +306,51 @@ def test_verdict_reasons_name_techniques_as_the_renderers_do() -> None:
     texts = [r["text"] for r in json.loads(run.stdout)["verdict"]["reasons"]]
     assert any(t.startswith("Propaganda technique “name calling” in") for t in texts), texts
     assert not any("_" in t.split("“")[1] for t in texts if t.startswith("Propaganda technique"))
+
+
+def test_missing_index_and_lists_are_not_checked_not_unverified() -> None:
+    text = 'The minister said "we will cut costs" today.'
+    start = text.index("we will")
+    quote = Finding(
+        analyzer="quotes",
+        label="quote",
+        start=start,
+        end=start + 17,
+        text=text[start : start + 17],
+        score=0.9,
+        attrs={"speaker": "The minister", "cue": "said"},
+    )
+    notes = [
+        NotChecked(
+            analyzer="provenance",
+            store="provenance index",
+            path="/data/index.sqlite",
+            problem="empty",
+            command="spinlens index add DIR",
+        ),
+        NotChecked(
+            analyzer="sources",
+            store="source lists",
+            path="/data/sources.sqlite",
+            problem="unreadable",
+            detail="file is not a database",
+            command="spinlens sources import FILE --format FORMAT",
+        ),
+    ]
+    report = Report(
+        tool=Tool(version="t"),
+        created="now",
+        document=DocumentInfo(text=text, url="https://news.example/a", domain="news.example"),
+        findings=[quote],
+        data={"sources": {"domain": "news.example", "ratings": []}},
+        not_checked=notes,
+    )
+    html = render_html(report)
+    quotes = _visible(html[html.index('id="quotes"') : html.index('id="provenance"')])
+    assert "Verification: not checked" in quotes and "not verified" not in quotes
+    provenance = _visible(html[html.index('id="provenance"') : html.index('id="sources"')])
+    assert "Provenance: not checked" in provenance and "spinlens index add DIR" in provenance
+    assert "the provenance index at /data/index.sqlite is empty" in provenance
+    sources = _visible(html[html.index('id="sources"') : html.index('id="runs"')])
+    assert "Source reliability: not checked" in sources and "file is not a database" in sources
+    assert "No imported list rates this domain" not in sources
