@@ -57,6 +57,10 @@ class BodyTooLargeError(SpinlensError):
     code = "E104"
     http_status = 413
 
+    def __init__(self, message: str, *, complete: bool = False) -> None:
+        super().__init__(message)
+        self.complete = complete  # the whole body was read already: nothing left to drain
+
 
 def header(scope: Scope, name: bytes) -> bytes | None:
     for key, value in scope.get("headers") or []:
@@ -139,7 +143,8 @@ class RequestGate:
                     chunk = message.get("body", b"")
                     size += len(chunk)
                     if size > self.max_body:
-                        raise BodyTooLargeError(self._too_large())
+                        more = bool(message.get("more_body", False))
+                        raise BodyTooLargeError(self._too_large(), complete=not more)
                     chunks.append(chunk)
                     if not message.get("more_body", False):
                         return b"".join(chunks)
@@ -173,9 +178,12 @@ class RequestGate:
         self, scope: Scope, receive: Receive, send: Send, exc: SpinlensError, deadline: float
     ) -> None:
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else {}
-        drained = not isinstance(exc, BodyTimeoutError) and await self._drain(
-            scope, receive, deadline
-        )
+        if isinstance(exc, BodyTooLargeError) and exc.complete:
+            drained = True
+        else:
+            drained = not isinstance(exc, BodyTimeoutError) and await self._drain(
+                scope, receive, deadline
+            )
         if not drained:
             headers["Connection"] = "close"
         refusal = Refusal(exc.http_status, exc.code, str(exc), headers)
