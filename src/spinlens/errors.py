@@ -8,7 +8,7 @@ Exit codes (also in ``spinlens --help`` and the README):
 2     usage error (unknown option, missing argument)
 3     bad input: empty, binary, undecodable, too large, malformed record
 4     fetch error: URL unreachable, timed out, too large, offline
-5     configuration error: unknown analyzer, bad config file or value
+5     configuration error: unknown analyzer, bad config file or value, damaged store
 6     output error: the output path cannot be written
 7     missing extra, model or data (the message says what to install)
 8     batch finished but some records were bad (reported and skipped)
@@ -92,6 +92,16 @@ class DuplicateAnalyzerError(ConfigError):
     """Two analyzers (built-in or plug-in) registered under one name."""
 
     code = "E303"
+
+
+class DamagedStoreError(ConfigError):
+    """A store (provenance index, fact-check database, source lists) whose file is damaged
+    or not a database: the message names the file and the command that rebuilds it. Code
+    E504 as the server answers it; a store problem, not the request's, so a 5xx."""
+
+    code = "E504"
+    http_status = 503
+    detail = ""  # what SQLite said, for one-line notes that name the store themselves
 
 
 class OutputError(SpinlensError, OSError):

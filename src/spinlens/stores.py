@@ -15,7 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from spinlens import sqlitedb
 from spinlens.config import Settings
+from spinlens.errors import DamagedStoreError
 
 State = Literal["ok", "missing", "empty", "unreadable"]
 
@@ -100,6 +102,8 @@ class StoreStatus:
             "empty": f"{self.nothing} (the {self.store} at {self.path} is empty)",
             "unreadable": f"the {self.store} at {self.path} cannot be read ({self.detail})",
         }.get(self.state, self.state)
+        if self.state == "unreadable":
+            return f"not checked: {why}; rebuild it: delete it and run {self.fill}"
         return f"not checked: {why}; fill it with: {self.fill}"
 
 
@@ -155,11 +159,13 @@ def inspect(kind: StoreKind, path: Path) -> StoreStatus:
     if not path.is_file():
         return status("unreadable", detail="not a file")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlitedb.connect(path, kind.name, kind.fill, readonly=True)
         try:
             records, last = _COUNTERS[kind.key](conn)
         finally:
             conn.close()
+    except DamagedStoreError as exc:  # a damaged page (small stores are checked on open)
+        return status("unreadable", detail=f"damaged: {exc.detail}")
     except (sqlite3.Error, OSError) as exc:
         return status("unreadable", detail=str(exc))
     if last is None:

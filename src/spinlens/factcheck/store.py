@@ -13,7 +13,9 @@ from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from spinlens import sqlitedb
 from spinlens.errors import InputError, OutputError
+from spinlens.stores import FACTCHECKS
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS factchecks (
@@ -88,7 +90,9 @@ class FactCheckStore:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # Another import may hold the write lock for a while: wait for it, not 5 s.
-            self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=self.lock_wait)
+            self.conn = sqlitedb.connect(
+                path, FACTCHECKS.name, FACTCHECKS.fill, isolation_level=None, timeout=self.lock_wait
+            )
             # Readers (match, the analyzer) must not need the write lock an import holds.
             tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master")}
             if not {"factchecks", "meta"} <= tables:

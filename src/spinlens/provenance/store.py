@@ -19,9 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
+from spinlens import sqlitedb
 from spinlens.errors import ConfigError, InputError
 from spinlens.provenance.entries import Entry, Params, pack, prepare
 from spinlens.provenance.shingles import FORMAT
+from spinlens.stores import PROVENANCE
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -75,7 +77,9 @@ class Store:
             raise InputError(f"no provenance index at {self.path} (run 'spinlens index add')")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            self.conn = sqlitedb.connect(
+                self.path, PROVENANCE.name, PROVENANCE.fill, timeout=30.0, isolation_level=None
+            )
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute(f"PRAGMA cache_size=-{CACHE_KB}")

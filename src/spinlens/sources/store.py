@@ -14,8 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from spinlens import sqlitedb
 from spinlens.errors import ConfigError, InputError
 from spinlens.sources.domains import candidates, host_of
+from spinlens.stores import SOURCES
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS lists (
@@ -76,7 +78,7 @@ class SourceStore:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(path, isolation_level=None)
+            self._conn = sqlitedb.connect(path, SOURCES.name, SOURCES.fill, isolation_level=None)
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._conn.executescript(SCHEMA)
         except (sqlite3.Error, OSError) as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar, get_args
 
@@ -26,8 +27,9 @@ from spinlens.analyzers.results import (
 )
 from spinlens.config import Settings
 from spinlens.document import Document, Span
+from spinlens.errors import DamagedStoreError
 from spinlens.provenance.schema import MutationType
-from spinlens.stores import PROVENANCE
+from spinlens.stores import PROVENANCE, StoreStatus
 from spinlens.stores import inspect as inspect_store
 
 logger = logging.getLogger(__name__)
@@ -92,22 +94,22 @@ class ProvenanceAnalyzer(BaseAnalyzer):
 
         status = inspect_store(PROVENANCE, self.index)
         if status.state != "ok":  # not checked, which is not "no source found": say so once
-            if status.state == "unreadable" and not self._told:
-                self._told = True  # a broken index is one line on stderr, not silence
-                logger.warning("spinlens: provenance: %s", status.warning())
-            return ProvenanceResult(warnings=(status.warning(),), not_checked=(status,))
+            return self._not_checked(status)
         typed = quotes_of(context)  # None: quotes did not run, trace finds them itself
         quotes = None if typed is None else [_quote_ref(q) for q in typed if q.is_direct]
-        with Store(self.index, create=False) as store:
-            result = trace(
-                store,
-                doc.text,
-                doc_id=doc.id,
-                top=self.top,
-                quotes=quotes,
-                loaded_spans=_loaded_spans(context),
-                check_quotes=self.check_quotes,
-            )
+        try:
+            with Store(self.index, create=False) as store:
+                result = trace(
+                    store,
+                    doc.text,
+                    doc_id=doc.id,
+                    top=self.top,
+                    quotes=quotes,
+                    loaded_spans=_loaded_spans(context),
+                    check_quotes=self.check_quotes,
+                )
+        except DamagedStoreError as exc:  # a damaged page the open-time check did not read
+            return self._not_checked(replace(status, state="unreadable", detail=exc.detail))
         if not result["sources"]:
             # Without a source the quote checks stay in the data only: no findings, no evidence.
             data = {"sources": [], "mutations": [], "quotes": result.get("quotes", [])}
@@ -132,6 +134,12 @@ class ProvenanceAnalyzer(BaseAnalyzer):
             mutations=mutations,
             quote_checks=checks,
         )
+
+    def _not_checked(self, status: StoreStatus) -> ProvenanceResult:
+        if status.state == "unreadable" and not self._told:
+            self._told = True  # a broken index is one line on stderr, not silence
+            logger.warning("spinlens: provenance: %s", status.warning())
+        return ProvenanceResult(warnings=(status.warning(),), not_checked=(status,))
 
 
 def _loaded_spans(context: Mapping[str, Result]) -> list[tuple[int, int]]:

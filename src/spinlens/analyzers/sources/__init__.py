@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, ClassVar
@@ -11,11 +12,13 @@ from pydantic import Field
 from spinlens.analyzers.base import AnalyzerOptions, BaseAnalyzer, Result, register
 from spinlens.config import Settings
 from spinlens.document import Document
-from spinlens.errors import InputError
+from spinlens.errors import DamagedStoreError, InputError
 from spinlens.sources import SourceStore, combine
 from spinlens.sources.domains import host_of
 from spinlens.stores import SOURCES
 from spinlens.stores import inspect as inspect_store
+
+logger = logging.getLogger(__name__)
 
 
 class SourcesOptions(AnalyzerOptions):
@@ -38,6 +41,7 @@ class SourcesAnalyzer(BaseAnalyzer):
         self.lists = self.options.lists
         self.path = self.settings.paths.sources_db
         self._store: SourceStore | None = None
+        self._told = False
 
     def _open(self) -> None:
         """Open the store on first use, inside the pipeline's per-analyzer error isolation: a
@@ -52,7 +56,16 @@ class SourcesAnalyzer(BaseAnalyzer):
         self._store = None
 
     def analyze(self, doc: Document, context: Mapping[str, Result]) -> Result:
-        self._open()
+        try:
+            self._open()
+        except DamagedStoreError as exc:
+            # not checked, said once on stderr, as for the other stores
+            status = replace(inspect_store(SOURCES, self.path), state="unreadable")
+            status = replace(status, detail=f"damaged: {exc.detail}")
+            if not self._told:
+                self._told = True
+                logger.warning("spinlens: sources: %s", status.warning())
+            return Result(warnings=(status.warning(),), not_checked=(status,))
         target = _target(doc)
         data: dict[str, Any] = {
             "domain": host_of(target) if target else None,
