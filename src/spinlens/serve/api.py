@@ -14,7 +14,8 @@ from spinlens.serve.models import AnalyzeIn, ErrorOut, Health, JsonObject, Match
 from spinlens.serve.service import Service
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut} for code in (400, 401, 403, 404, 413, 422, 501, 502, 503, 504)
+    code: {"model": ErrorOut}
+    for code in (400, 401, 403, 404, 408, 413, 422, 500, 501, 502, 503, 504)
 }
 
 api = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)], responses=ERRORS)
