@@ -89,3 +89,20 @@ def test_topic_folds_hold_out_whole_clusters_of_similar_articles() -> None:
     assert sorted(sorted(f) for f in folds) == sorted(
         sorted(a for j, a in enumerate(ids) if j % 3 == t) for t in range(3)
     )
+
+
+def test_per_label_thresholds_drop_a_label_that_is_never_right() -> None:
+    import numpy as np
+
+    from spinlens.analyzers.propaganda.taxonomy import S2023_LABELS
+    from spinlens.train.propaganda_linear import NEVER, per_label_thresholds
+
+    good, bad = S2023_LABELS.index("Loaded_Language"), S2023_LABELS.index("Conversation_Killer")
+    rng = np.random.default_rng(0)
+    gold = [{"Loaded_Language"} if i % 2 else set() for i in range(200)]
+    oof = np.zeros((200, len(S2023_LABELS)))
+    oof[:, good] = [0.7 if g else 0.2 for g in gold] + rng.normal(0, 0.05, 200)
+    oof[:, bad] = 0.9  # confidently predicted everywhere, never in the gold
+    th = per_label_thresholds(oof, gold, 0.15)
+    assert th[bad] == NEVER
+    assert 0.2 < th[good] <= 0.7

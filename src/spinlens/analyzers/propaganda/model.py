@@ -63,6 +63,12 @@ class LinearModel:
             self.bias: npt.NDArray[np.float32] = z["bias"].astype(np.float32)
             self.labels = tuple(str(x) for x in z["labels"])
             self.threshold = float(z["threshold"]) if "threshold" in z else 0.5
+            # optional per-label thresholds (paragraph model); above 1: label never predicted
+            self.thresholds: npt.NDArray[np.float32] = (
+                z["thresholds"].astype(np.float32)
+                if "thresholds" in z
+                else np.full(len(self.labels), self.threshold, dtype=np.float32)
+            )
             # optional dense part: weights over ``dense_weight`` x a MiniLM sentence embedding
             self.dense_coef: npt.NDArray[np.float32] | None = (
                 z["dense_coef"].astype(np.float32) if "dense_coef" in z else None

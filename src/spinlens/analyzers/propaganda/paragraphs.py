@@ -35,7 +35,7 @@ def paragraph_labels(model: LinearModel, text: str) -> list[tuple[int, int, int,
     for i, (number, start, line) in enumerate(units):
         dense = embeddings[i] if embeddings is not None else None
         probs = model.sigmoid(F.paragraph_features(line), dense)
-        labels = [model.labels[j] for j in range(len(probs)) if probs[j] >= model.threshold]
+        labels = [model.labels[j] for j in range(len(probs)) if probs[j] >= model.thresholds[j]]
         out.append((number, start, start + len(line), labels))
     return out
 
