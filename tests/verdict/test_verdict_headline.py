@@ -63,3 +63,15 @@ def test_wire_story_with_a_plain_headline_stays_reliable() -> None:
     )
     result = judge(doc, {})
     assert result["label"] == "reliable", result
+
+
+def test_digits_of_a_timestamp_or_dateline_are_not_specific_figures() -> None:
+    from spinlens.analyzers.verdict.signals import signals
+
+    text = (
+        "BAGHDAD, January 3, 2020 - Officials said 42 people died and 3.5 million fled. "
+        "Posted 27-07-20 08:14. The vote was 170 to 2 on 2020-01-05 at 8:30."
+    )
+    found = {s.name: s for s in signals(Document.from_text(text, language="en"), {})}
+    figures = [text[e.start : e.end] for e in found["numbers"].evidence]
+    assert figures == ["42", "3.5", "170", "2"]

@@ -46,6 +46,18 @@ _REPORTING = re.compile(
     re.I,
 )
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+# Timestamps and datelines: their digits are when, not "specific figures" of the story
+# (27-07-20 08:14, 2020-01-03, 8:14 pm, January 3, 2020, 3 January).
+_TIMESTAMP = re.compile(
+    r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b"
+    r"|\b\d{1,2}:\d{2}(?::\d{2})?\b"
+    rf"|\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b(?:,?\s+\d{{4}}\b)?"
+)
 _DATE = re.compile(
     r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
     r"April|June|July|August|September|October|November|December|Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\b"
@@ -188,7 +200,9 @@ def signals(doc: Document, context: Mapping[str, Result]) -> list[Signal]:
     words = max(1, sum(1 for _ in _WORD.finditer(text)))
     sentences = max(1, len(doc.sentences))
     quotes = _quotes(context)
-    quoted = _Mask([(s.start, s.end) for s in quotes if s.label in {"quote", "unattributed_quote"}])
+    quoted_spans = [(s.start, s.end) for s in quotes if s.label in {"quote", "unattributed_quote"}]
+    quoted = _Mask(quoted_spans)
+    not_figures = _Mask([*quoted_spans, *((m.start(), m.end()) for m in _TIMESTAMP.finditer(text))])
     lexicon = load("loaded")
     top = headline(doc)
     # The headline's capitals and exclamation marks are its own signals, not the body's.
@@ -224,7 +238,7 @@ def signals(doc: Document, context: Mapping[str, Result]) -> list[Signal]:
         "hedges": (_regex(_HEDGE, "hedge", quoted)(text), words / 100),
         "sensational": (_regex(_SENSATIONAL, "sensational", quoted)(text), words / 100),
         "reporting_verbs": (_regex(_REPORTING, "reporting", _Mask([]))(text), sentences),
-        "numbers": (_regex(_NUMBER, "number", quoted)(text), words / 100),
+        "numbers": (_regex(_NUMBER, "number", not_figures)(text), words / 100),
         "dates": (_regex(_DATE, "date", quoted)(text), words / 100),
         "roles": (_regex(_ROLE, "role", quoted)(text), words / 100),
         "scare_quotes": (by_label("scare_quote"), sentences),
