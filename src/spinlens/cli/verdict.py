@@ -36,7 +36,8 @@ EVAL_EXAMPLE = (
     "Examples: spinlens eval verdict --data ../shared/data · "
     "spinlens eval verdict --data ../shared/data --l2 10 · "
     "spinlens eval verdict --data ../shared/data --with-propaganda (minutes) · "
-    "spinlens eval verdict --data ../shared/data --liar. "
+    "spinlens eval verdict --data ../shared/data --liar · "
+    "spinlens eval verdict --data ../shared/data --false-alarms --sample 50 (minutes). "
     "Reads horne2017-fakenewsdata1/ and fakenews-amt-celebrity-perezrosas2018/ under --data."
 )
 TRAIN_EXAMPLE = (
@@ -135,13 +136,55 @@ def eval_verdict(
         "--liar",
         help="Instead, score the shipped style model on LIAR statements (never fitted on them).",
     ),
+    false_alarms: bool = typer.Option(
+        False,
+        "--false-alarms",
+        help="Instead, run the whole pipeline with every store filled (Snopes claims in the "
+        "fact-check database, every article in the provenance index) and print the share of "
+        "genuine articles labelled unreliable and of fake ones caught.",
+    ),
+    sample: int = typer.Option(
+        0,
+        "--sample",
+        min=0,
+        help="With --false-alarms: this many genuine and this many fake articles per dataset "
+        "(seeded; 0 = all 1,231, about 20-30 CPU minutes).",
+    ),
+    work: Path | None = typer.Option(
+        None,
+        "--work",
+        help="With --false-alarms: keep the filled stores here (reused by the next run) "
+        "instead of a temporary folder.",
+    ),
 ) -> None:
     """Fit on Horne 2017, test on FakeNewsAMT, and the reverse; print ROC-AUC and accuracy."""
     if liar:
         _eval_liar(data)
         return
+    if false_alarms:
+        _eval_false_alarms(data, sample, work)
+        return
     sets, evidence = _featurize(data, with_propaganda)
     _print(_both_ways(sets, l2, evidence))
+
+
+def _eval_false_alarms(data: Path, sample: int, work: Path | None) -> None:
+    """Verdict labels with every store filled (``spinlens.eval.false_alarms``)."""
+    import tempfile
+
+    from spinlens.eval.false_alarms import false_alarms
+
+    def show(rows: Iterable[tuple[str, str, int]]) -> Iterable[tuple[str, str, int]]:
+        return track(list(rows), description="verdicts", console=Console(stderr=True))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = work or Path(tmp)
+        typer.echo(f"filling the stores in {folder} (minutes on the first run)", err=True)
+        results = false_alarms(data, folder, sample, show)
+    scope = f"{sample} genuine + {sample} fake per dataset" if sample else "all articles"
+    typer.echo(f"verdict with every store filled ({scope}; target: <= 5% genuine unreliable)")
+    for figures in results:
+        typer.echo("  " + figures.line())
 
 
 def _liar_split(path: Path) -> tuple[list[str], list[int]]:
