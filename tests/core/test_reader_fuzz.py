@@ -7,12 +7,14 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spinlens.document.loaders import Failed, Limits, Unit, read_units
 from spinlens.document.loaders.jsonl import jsonl_units
 from spinlens.document.loaders.records import STRING_FIELDS
+from tests.core.cli_runner import run_cli
 
 GOOD = json.dumps({"id": "last", "text": "A good closing record."}).encode()
 LIMITS = Limits(max_bytes=20_000)
@@ -66,3 +68,27 @@ def test_every_csv_row_is_a_unit_or_a_coded_failure(rows: list[bytes]) -> None:
         items = list(read_units([str(path)], LIMITS))
     assert all(isinstance(item, Unit | Failed) for item in items)
     assert any(isinstance(item, Unit) and item.key == "last" for item in items)
+
+
+@pytest.mark.parametrize("command", ["batch", "index", "analyze"])
+@given(st.lists(records | hostile, min_size=1, max_size=3))
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+def test_no_command_crashes_on_fuzzed_records(command: str, body: list[bytes]) -> None:
+    """Exit 0 or 8 (some records skipped), never 1: run_cli re-raises any uncaught error."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        corpus = Path(folder) / "in.jsonl"
+        corpus.write_bytes(b"\n".join(line.replace(b"\n", b" ") for line in [*body, GOOD]))
+        out = str(Path(folder) / "out")
+        if command == "batch":
+            run = run_cli("batch", str(corpus), "--out", out, "--only", "quotes")
+        elif command == "index":
+            run = run_cli("index", "add", str(corpus), "--index", out, "-q")
+        else:
+            run = run_cli("analyze", str(corpus), "--format", "jsonl", "--only", "quotes")
+    assert run.exit_code in (0, 8), run.stderr
