@@ -66,12 +66,13 @@ def test_batch_resumes_past_a_hostile_record(tmp_path: Path, case: str) -> None:
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_index_add_skips_the_record_and_goes_on(tmp_path: Path, case: str) -> None:
-    line, _, reason = CASES[case]
+    line, code, reason = CASES[case]
     index = tmp_path / "index.sqlite"
     run = run_cli("index", "add", str(_corpus(tmp_path, line)), "--index", str(index), "-q")
     assert run.exit_code == 8, run.stderr
     assert "added 2" in run.stdout and "bad 1" in run.stdout
-    assert reason in run.stderr
+    assert reason in run.stderr and f"[{code}]" in run.stderr
+    assert run.stderr.count(str(tmp_path / "in.jsonl")) == 1, "the origin is named once"
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -148,7 +148,7 @@ def ingest(
                 else:
                     stats.not_articles[item.error.reason] += 1
             elif item.error is not None or item.document is None:
-                stats.errors.append(f"{item.origin}: {item.error}")
+                stats.errors.append(skip_message(item))
             else:
                 rows.append(row_of(item.document))
                 if len(rows) >= preparer.chunk:
@@ -164,3 +164,12 @@ def ingest(
             write(entries)
         write([], force=True)
     return stats
+
+
+def skip_message(item: Loaded) -> str:
+    """``origin: reason [code]``, as ``analyze`` and ``batch`` word a skipped input."""
+    error = item.error
+    reason = str(error) if error is not None else "no document"
+    if not reason.startswith(item.origin):
+        reason = f"{item.origin}: {reason}"
+    return f"{reason} [{error.code}]" if error is not None else reason
