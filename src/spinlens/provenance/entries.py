@@ -26,6 +26,9 @@ class Params:
     sample: int = 8  # keep shingle hashes divisible by this as fingerprints
 
 
+KeyValues = np.ndarray | Iterable[int]  # int64 arrays as computed; any ints (tests) accepted
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """A document ready to be written: metadata, text and its lookup keys."""
@@ -34,8 +37,8 @@ class Entry:
     text: str
     content_hash: str
     n_words: int
-    band_keys: Sequence[int]
-    fingerprints: Iterable[int]
+    band_keys: KeyValues
+    fingerprints: KeyValues
     url: str | None = None
     title: str | None = None
     date: str | None = None
@@ -75,8 +78,8 @@ def entry_from(row: Row, keys: Keys, packed: bytes | None = None) -> Entry:
         text=text,
         content_hash=digest,
         n_words=n_words,
-        band_keys=bands.tolist(),
-        fingerprints=prints.tolist(),
+        band_keys=bands,
+        fingerprints=prints,
         url=url,
         title=title,
         date=date,

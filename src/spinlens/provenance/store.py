@@ -22,6 +22,7 @@ import numpy as np
 from spinlens import sqlitedb
 from spinlens.errors import ConfigError, InputError
 from spinlens.provenance.entries import Entry, Params, pack, prepare
+from spinlens.provenance.entries import KeyValues as Keys
 from spinlens.provenance.shingles import FORMAT
 from spinlens.stores import PROVENANCE
 
@@ -182,25 +183,28 @@ class Store:
         Lookup rows of the whole batch are written together, sorted by key, so the b-trees
         are walked in order rather than hit at random once per document.
         """
-        added = 0
         now = datetime.now(UTC).isoformat(timespec="seconds")
         keys = _Rows()
+        docs: list[tuple[object, ...]] = []
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             known = self.known_hashes([e.content_hash for e in entries])
             ids = self._known_ids([e.id for e in entries])
+            pk = int(self.conn.execute("SELECT COALESCE(MAX(pk), 0) FROM documents").fetchone()[0])
+            added = 0
             for entry in entries:
                 if entry.content_hash in known:
                     continue
                 known.add(entry.content_hash)
-                if entry.id in ids:
-                    keys.write(self.conn)  # the rows of an earlier one in this batch first
+                if entry.id in ids:  # replaced: write what came before it, then delete it
+                    self._write_docs(docs)
+                    keys.write(self.conn)
                     self._delete_id(entry.id)
                 ids.add(entry.id)
-                cur = self.conn.execute(
-                    "INSERT INTO documents (id, url, title, date, source, content_hash, n_words,"
-                    " text, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                pk += 1
+                docs.append(
                     (
+                        pk,
                         entry.id,
                         entry.url,
                         entry.title,
@@ -210,17 +214,25 @@ class Store:
                         entry.n_words,
                         entry.packed if entry.packed is not None else pack(entry.text),
                         now,
-                    ),
+                    )
                 )
-                assert cur.lastrowid is not None
-                keys.add(cur.lastrowid, entry.band_keys, entry.fingerprints)
+                keys.add(pk, entry.band_keys, entry.fingerprints)
                 added += 1
+            self._write_docs(docs)
             keys.write(self.conn)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         return added
+
+    def _write_docs(self, docs: list[tuple[object, ...]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO documents (pk, id, url, title, date, source, content_hash, n_words,"
+            " text, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            docs,
+        )
+        docs.clear()
 
     def _known_ids(self, ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
@@ -248,11 +260,12 @@ class Store:
         pk, blob = row
         entry = prepare(doc_id, _unpack(blob), self.params)
         self.conn.executemany(
-            "DELETE FROM bands WHERE key = ? AND doc = ?", ((k, pk) for k in entry.band_keys)
+            "DELETE FROM bands WHERE key = ? AND doc = ?",
+            ((k, pk) for k in _int64(entry.band_keys).tolist()),
         )
         self.conn.executemany(
             "DELETE FROM fingerprints WHERE hash = ? AND doc = ?",
-            ((h, pk) for h in entry.fingerprints),
+            ((h, pk) for h in _int64(entry.fingerprints).tolist()),
         )
         self.conn.execute("DELETE FROM documents WHERE pk = ?", (pk,))
         return True
@@ -360,9 +373,9 @@ class _Rows:
         self.band_docs: list[np.ndarray] = []
         self.print_docs: list[np.ndarray] = []
 
-    def add(self, pk: int, bands: Iterable[int], prints: Iterable[int]) -> None:
-        b = np.fromiter(bands, dtype=np.int64)
-        f = np.fromiter(prints, dtype=np.int64)
+    def add(self, pk: int, bands: Keys, prints: Keys) -> None:
+        b = _int64(bands)
+        f = _int64(prints)
         self.bands.append(b)
         self.prints.append(f)
         self.band_docs.append(np.full(len(b), pk, dtype=np.int64))
@@ -379,6 +392,12 @@ class _Rows:
                 rows = np.column_stack((k[order], d[order])).tolist()
                 conn.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", rows)
         self.clear()
+
+
+def _int64(values: Keys) -> np.ndarray:
+    if isinstance(values, np.ndarray):
+        return values.astype(np.int64, copy=False)
+    return np.fromiter(values, dtype=np.int64)
 
 
 def _unpack(blob: bytes) -> str:
