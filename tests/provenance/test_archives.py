@@ -153,3 +153,21 @@ def test_sitemap_file_lists_pages_to_fetch(wire_site: Site, tmp_path: Path) -> N
     with Store(db) as store:
         doc = store.get(f"{base}/world/story.html")
     assert doc is not None and doc.date == "2020-01-08"
+
+
+def test_core_reader_reads_warc_pages_for_analyze_and_batch(tmp_path: Path) -> None:
+    from spinlens.document.loaders import read_documents
+    from spinlens.errors import SkippedRecord
+
+    archive = tmp_path / "crawl.warc.gz"
+    write_warc(
+        archive,
+        [
+            (WIRE_URL, "text/html; charset=utf-8", wire_page(), "200 OK"),
+            ("https://wire.example/logo.png", "image/png", b"\x89PNG\r\n\x1a\n", "200 OK"),
+        ],
+    )
+    page, logo = list(read_documents([str(archive)]))
+    assert page.document is not None and page.document.url == WIRE_URL
+    assert "Soleimani" in page.document.text
+    assert isinstance(logo.error, SkippedRecord) and logo.error.reason == "not HTML"

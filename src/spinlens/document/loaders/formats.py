@@ -22,6 +22,7 @@ BUILTIN: tuple[str, ...] = (
     "spinlens.document.loaders.jsonl:JsonlReader",
     "spinlens.document.loaders.jsonl:JsonReader",
     "spinlens.document.loaders.table:TableReader",
+    "spinlens.document.loaders.warc:WarcReader",
 )
 SNIFF_BYTES = 4096
 

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from spinlens.document.document import Document
+from spinlens.document.loaders.base import Failed, Limits, Unit
 from spinlens.document.loaders.html import document_from_html
+from spinlens.document.loaders.records import record_unit
 from spinlens.document.loaders.text import decode_bytes
 from spinlens.document.urls import domain_of
 from spinlens.errors import (
@@ -101,22 +103,10 @@ def iter_warc(
 
 def _record_document(record: Any, where: str, max_bytes: int, min_words: int) -> Document:
     url = record.rec_headers.get_header("WARC-Target-URI") or None
-    if record.rec_type == "response" and record.http_headers is not None:
-        status = record.http_headers.get_statuscode()
-        if not str(status).startswith("2"):
-            raise SkippedRecord(where, f"HTTP status {status}")
-        content_type = record.http_headers.get_header("Content-Type") or ""
-    else:
-        content_type = record.rec_headers.get_header("Content-Type") or ""
-    if content_type and not content_type.lower().lstrip().startswith(HTML_TYPES):
-        raise SkippedRecord(where, "not HTML")
-    body = record.content_stream().read(max_bytes + 1)
-    if len(body) > max_bytes:
-        raise SkippedRecord(where, "too large")
+    html = _page_html(record, where, max_bytes)
     try:
-        html = decode_html(body, content_type, where, max_bytes)
         doc = document_from_html(html, url=url, name=where, doc_id=url)
-    except (EmptyInputError, BinaryInputError, DecodeError):
+    except EmptyInputError:
         raise SkippedRecord(where, "no article text") from None
     return finish_page(doc, where, url=url, date=warc_date(record), min_words=min_words)
 
@@ -168,3 +158,60 @@ def finish_page(
         title=doc.title or title,
         date=doc.date or date,
     )
+
+
+class WarcReader:
+    """The WARC format for the core reader (``analyze``, ``batch``): each archived HTML page
+    is a record unit ``{id: URL, url, html}``; records that are not pages come as ``Failed``
+    with a :class:`SkippedRecord` (the index reads archives with :func:`iter_warc_file`, which
+    also drops short pages and dates pages by their capture)."""
+
+    name = "warc"
+    suffixes = WARC_SUFFIXES
+
+    def sniff(self, head: bytes) -> bool:
+        return looks_like_warc(head)
+
+    def read(self, path: Path, limits: Limits) -> Iterator[Unit | Failed]:
+        from warcio.archiveiterator import ArchiveIterator
+        from warcio.exceptions import ArchiveLoadFailed
+
+        number = 0
+        try:
+            with path.open("rb") as handle:
+                for record in ArchiveIterator(handle, arc2warc=True):
+                    if record.rec_type not in ("response", "resource"):
+                        continue
+                    number += 1
+                    url = record.rec_headers.get_header("WARC-Target-URI") or None
+                    where = f"{path}#{number}" + (f" {url}" if url else "")
+                    try:
+                        html = _page_html(record, where, limits.max_bytes)
+                    except SpinlensError as exc:
+                        yield Failed(where, exc, key=url)
+                        continue
+                    fields = {"html": html} | ({"id": url, "url": url} if url else {})
+                    yield record_unit(fields, where, limits.max_bytes)
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
+            error = InputError(f"{path}: not a readable WARC archive: {exc}")
+            yield Failed(str(path), error)
+
+
+def _page_html(record: Any, where: str, max_bytes: int) -> str:
+    """The HTML of a response or resource record; SkippedRecord when it is not a page."""
+    if record.rec_type == "response" and record.http_headers is not None:
+        status = record.http_headers.get_statuscode()
+        if not str(status).startswith("2"):
+            raise SkippedRecord(where, f"HTTP status {status}")
+        content_type = record.http_headers.get_header("Content-Type") or ""
+    else:
+        content_type = record.rec_headers.get_header("Content-Type") or ""
+    if content_type and not content_type.lower().lstrip().startswith(HTML_TYPES):
+        raise SkippedRecord(where, "not HTML")
+    body = record.content_stream().read(max_bytes + 1)
+    if len(body) > max_bytes:
+        raise SkippedRecord(where, "too large")
+    try:
+        return decode_html(body, content_type, where, max_bytes)
+    except (EmptyInputError, BinaryInputError, DecodeError):
+        raise SkippedRecord(where, "no article text") from None
