@@ -49,6 +49,18 @@ def _count(db: Path) -> int:
         return int(conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
 
+def _marked(mark: str) -> list[int]:
+    """Processes (the ingest's workers) whose environment carries ``mark``."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if mark.encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
 def test_kill_mid_ingest_then_rerun(tmp_path: Path) -> None:
     corpus = tmp_path / "c.jsonl"
     with corpus.open("w", encoding="utf-8") as handle:

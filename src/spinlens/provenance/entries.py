@@ -7,6 +7,9 @@ computes them to add it), so neither imports the other.
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
+import time
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -91,6 +94,19 @@ def entry_from(row: Row, keys: Keys, packed: bytes | None = None) -> Entry:
 def prepare_row(row: Row, params: Params) -> Entry:
     """``prepare`` for a row (id, text, url, title, date, source), text packed too."""
     return entry_from(row, keys_of(row[1], params), pack(row[1]))
+
+
+def watch_parent(parent: int) -> None:
+    """Worker initializer: exit as soon as the parent is gone (killed). The pool's queue pipes
+    stay open in every worker, so without this a killed ingest leaves its workers waiting
+    forever."""
+
+    def run() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=run, daemon=True, name="watch-parent").start()
 
 
 def content_hash(text: str) -> str:

@@ -6,6 +6,7 @@ only; rerunning skips documents whose content hash is already in, so nothing is 
 
 from __future__ import annotations
 
+import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,6 +27,7 @@ from spinlens.provenance.entries import (
     keys_and_packs,
     prepare,
     prepare_row,
+    watch_parent,
 )
 from spinlens.provenance.store import Store
 
@@ -76,7 +78,12 @@ class Preparer:
             yield [prepare_row(row, self.params) for row in rows]
             return
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+            self.pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=get_context("spawn"),
+                initializer=watch_parent,
+                initargs=(os.getpid(),),
+            )
         texts = [row[1] for row in rows]
         self.flight.append((rows, self.pool.submit(keys_and_packs, texts, self.params)))
         while len(self.flight) > 2 * self.workers or (self.flight and self.flight[0][1].done()):
