@@ -233,6 +233,7 @@ def without_claims(matcher: Matcher, removed: set[str]) -> Matcher:
     """The same matcher over its index less ``removed`` (vectors reused, BM25 rebuilt), as if
     those claims had never been fact-checked."""
     from spinlens.factcheck.index import FactCheckIndex
+    from spinlens.factcheck.match import Matcher
 
     index = matcher.index
     rows = [i for i, claim_id in enumerate(index.ids) if claim_id not in removed]
