@@ -1,8 +1,8 @@
 """Quality floor: the style model still generalises across datasets (a subset, ~10 s).
 
-The full figures come from ``spinlens eval verdict --data ../shared/data``; these floors sit
-below the subset's measured values (0.71 and 0.84 ROC-AUC, L2 chosen by cross-validation on
-the training subset) to catch regressions, not noise.
+The full figures come from ``spinlens eval verdict --data ../shared/data``; the floors (in
+tests/quality_floors.toml) sit just below the subset's measured values (L2 chosen by
+cross-validation on the training subset) to catch regressions, not noise.
 """
 
 from __future__ import annotations
@@ -11,8 +11,20 @@ import pytest
 
 from spinlens.eval.verdict import AMT, HORNE, Dataset, cross, load, rates
 from tests.conftest import shared_dataset
+from tests.floors import floor
 
-FLOORS = {(HORNE, AMT): 0.64, (AMT, HORNE): 0.76}
+FLOORS = {  # ROC-AUC, the verdict's own AUC, accuracy
+    (HORNE, AMT): (
+        "verdict.horne_to_amt_auc",
+        "verdict.horne_to_amt_verdict_auc",
+        "verdict.horne_to_amt_accuracy",
+    ),
+    (AMT, HORNE): (
+        "verdict.amt_to_horne_auc",
+        "verdict.amt_to_horne_verdict_auc",
+        "verdict.amt_to_horne_accuracy",
+    ),
+}
 
 
 @pytest.mark.quality
@@ -25,8 +37,9 @@ def test_cross_dataset_auc_floor() -> None:
         sets.append((subset, names, matrix))
     for train, test in ((0, 1), (1, 0)):
         result = cross(sets[train], sets[test])
-        floor = FLOORS[(result.train, result.test)]
-        assert result.auc >= floor, result
+        auc, verdict_auc, accuracy = FLOORS[(result.train, result.test)]
+        assert result.auc >= floor(auc), result
         # the analyzer's own style score (capped, from absence) ranks nearly as well
-        assert result.verdict_auc is not None and result.verdict_auc >= floor - 0.03, result
-        assert result.accuracy > 0.55, result
+        assert result.verdict_auc is not None, result
+        assert result.verdict_auc >= floor(verdict_auc), result
+        assert result.accuracy >= floor(accuracy), result
