@@ -19,7 +19,7 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from spinlens.errors import FetchError, InputError, InputTooLargeError, SpinlensError
+from spinlens.errors import FetchError, InputError, InputTooLargeError
 from spinlens.serve.guard import (
     MAX_REDIRECTS,
     USER_AGENT,
@@ -89,7 +89,7 @@ class PoliteClient:
         self.clock = clock
         self.sleep = sleep
         self._last: dict[str, float] = {}
-        self._robots: dict[str, RobotFileParser] = {}
+        self._robots: dict[str, RobotFileParser | FetchError] = {}
         self.requests = 0
 
         def hook(request: httpx.Request) -> None:
@@ -184,14 +184,21 @@ class PoliteClient:
     def _allowed(self, url: str) -> bool:
         parts = urlsplit(url)
         root = f"{parts.scheme}://{parts.netloc}"
-        parser = self._robots.get(root)
-        if parser is None:
-            parser = self._robots[root] = self._read_robots(root)
-        return parser.can_fetch(ROBOTS_AGENT, url)
+        known = self._robots.get(root)
+        if known is None:
+            try:
+                known = self._read_robots(root)
+            except FetchError as exc:
+                known = exc
+            self._robots[root] = known
+        if isinstance(known, FetchError):  # host unreachable: say so, fetch nothing from it
+            raise FetchError(f"{url}: not fetched: {known}")
+        return known.can_fetch(ROBOTS_AGENT, url)
 
     def _read_robots(self, root: str) -> RobotFileParser:
         """robots.txt as ``urllib.robotparser`` reads it: 401/403 forbid all, other client
-        errors or none allow all; unreachable (5xx, network) forbids all for this crawl."""
+        errors or none allow all; a server error forbids all for this crawl, and an
+        unreachable host raises (RFC 9309: assume complete disallow)."""
         parser = RobotFileParser(f"{root}/robots.txt")
         try:
             fetched = self._fetch(f"{root}/robots.txt", {}, ROBOTS_MAX_BYTES)
@@ -201,10 +208,7 @@ class PoliteClient:
             else:
                 parser.parse([])
             return parser
-        except FetchError:
-            parser.parse(DISALLOW_ALL)
-            return parser
-        except SpinlensError:
+        except InputTooLargeError:
             parser.parse([])  # oversized robots.txt: RFC 9309 says parse what fits
             return parser
         parser.parse(fetched.body.decode("utf-8", "replace").splitlines())
