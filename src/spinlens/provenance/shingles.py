@@ -87,12 +87,14 @@ def word_spans(lowered: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     on both sides: what ``\\w+(?:'\\w+)*`` matches once curly apostrophes are made straight.
     """
     points = _codepoints(lowered)
-    word = _word_chars(points)
+    padded = np.zeros(len(points) + 2, dtype=bool)  # a non-word character at both ends
+    word = padded[1:-1]
+    word[:] = _word_chars(points)
     if len(points) > 2:
-        joins = (points[1:-1] == _APOSTROPHE) & word[:-2] & word[2:]
-        word[1:-1] |= joins
-    edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    return points, np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        word[1:-1] |= (points[1:-1] == _APOSTROPHE) & word[:-2] & word[2:]
+    starts = np.flatnonzero(word & ~padded[:-2])
+    ends = np.flatnonzero(word & ~padded[2:]) + 1
+    return points, starts, ends
 
 
 _powers = np.ones(1, dtype=np.uint64)
@@ -200,7 +202,9 @@ def minhash(hashes: np.ndarray, num_perm: int) -> np.ndarray:
         h = h ^ (h >> np.uint32(13))
         h = h * np.uint32(0xC2B2AE35)
         h = h ^ (h >> np.uint32(16))
-        signature: np.ndarray = (h[:, None] * a + b).min(axis=0)
+        permuted = np.multiply.outer(h, a)
+        permuted += b
+        signature: np.ndarray = permuted.min(axis=0)
     return signature
 
 
