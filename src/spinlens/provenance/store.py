@@ -368,29 +368,25 @@ class _Rows:
         self.clear()
 
     def clear(self) -> None:
+        self.pks: list[int] = []
         self.bands: list[np.ndarray] = []
         self.prints: list[np.ndarray] = []
-        self.band_docs: list[np.ndarray] = []
-        self.print_docs: list[np.ndarray] = []
 
     def add(self, pk: int, bands: Keys, prints: Keys) -> None:
-        b = _int64(bands)
-        f = _int64(prints)
-        self.bands.append(b)
-        self.prints.append(f)
-        self.band_docs.append(np.full(len(b), pk, dtype=np.int64))
-        self.print_docs.append(np.full(len(f), pk, dtype=np.int64))
+        self.pks.append(pk)
+        self.bands.append(_int64(bands))
+        self.prints.append(_int64(prints))
 
     def write(self, conn: sqlite3.Connection) -> None:
-        for table, keys, docs in (
-            ("bands", self.bands, self.band_docs),
-            ("fingerprints", self.prints, self.print_docs),
-        ):
-            if keys:
-                k, d = np.concatenate(keys), np.concatenate(docs)
-                order = np.lexsort((d, k))
-                rows = np.column_stack((k[order], d[order])).tolist()
-                conn.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", rows)
+        if not self.pks:
+            return
+        pks = np.asarray(self.pks, dtype=np.int64)
+        for table, keys in (("bands", self.bands), ("fingerprints", self.prints)):
+            k = np.concatenate(keys)
+            d = np.repeat(pks, [len(part) for part in keys])
+            order = np.lexsort((d, k))
+            rows = np.column_stack((k[order], d[order])).tolist()
+            conn.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", rows)
         self.clear()
 
 
