@@ -108,7 +108,8 @@ EVAL_HELP = (
     "boundaries of dev-task-TC-template.out, model spans only unless --lexicon. TC: the span "
     "classifier on train's gold spans, cross-validated by article (about 15 minutes on 2 "
     "cores; --no-tc skips it). --semeval2023 adds the paragraph micro-F1 by cross-validation "
-    "over its 446 articles.\n\n"
+    "over its 446 articles, folds grouped by topic. Each figure comes with its spread over "
+    "groups of articles and the figure to expect on unseen articles.\n\n"
     "Example (SI only, 30 s): spinlens eval propaganda --data "
     "../shared/data/ptc-semeval2020-task11 --no-tc"
 )
