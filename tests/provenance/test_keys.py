@@ -9,10 +9,12 @@ import sqlite3
 from pathlib import Path
 
 import numpy as np
+import pytest
 from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from spinlens.provenance import ingest as ingest_module
 from spinlens.provenance.ingest import ingest, row_of
 from spinlens.provenance.inputs import iter_inputs
 from spinlens.provenance.shingles import minhash, word_spans, words
@@ -69,7 +71,10 @@ def _tables(db: Path) -> tuple[list[tuple[object, ...]], ...]:
         return docs.fetchall(), bands.fetchall(), prints.fetchall()
 
 
-def test_worker_processes_write_the_same_index(tmp_path: Path) -> None:
+def test_worker_processes_write_the_same_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest_module, "INLINE_CHUNKS", 1)  # workers from the second chunk
     corpus = tmp_path / "c.jsonl"
     texts = list(distractors().values())
     with corpus.open("w", encoding="utf-8") as handle:

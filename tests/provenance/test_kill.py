@@ -15,6 +15,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from spinlens.provenance.ingest import BATCH
@@ -72,7 +73,13 @@ def test_kill_mid_ingest_then_rerun(tmp_path: Path) -> None:
     child = tmp_path / "child.py"
     child.write_text(CHILD, encoding="utf-8")
     read_end, write_end = os.pipe()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "SPINLENS_TEST_NOTIFY_FD": str(write_end)}
+    mark = f"kill-test-{os.getpid()}-{time.time_ns()}"  # inherited by the ingest's workers
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "SPINLENS_TEST_NOTIFY_FD": str(write_end),
+        "SPINLENS_TEST_MARK": mark,
+    }
     proc = subprocess.Popen(
         [sys.executable, str(child), *args],
         env=env,
@@ -91,6 +98,10 @@ def test_kill_mid_ingest_then_rerun(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+    deadline = time.monotonic() + 10
+    while _marked(mark) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _marked(mark), "worker processes outlived the killed ingest"
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]

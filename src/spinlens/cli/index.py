@@ -66,7 +66,7 @@ def add(
         DEFAULT_WORKERS,
         "--workers",
         min=1,
-        help="Processes computing lookup keys (started only for inputs over 250 documents).",
+        help="Processes computing lookup keys (started only for inputs over 2,000 documents).",
     ),
 ) -> None:
     """Add documents to the index; rerunning skips what is already in (same content, or a

@@ -35,6 +35,7 @@ __all__ = ["IngestStats", "content_hash", "entry_for", "ingest", "prepare"]
 
 BATCH = 2000  # documents per write transaction
 CHUNK = 250  # documents per worker task
+INLINE_CHUNKS = 8  # chunks done here before workers start (starting them costs ~1 s each)
 
 
 def entry_for(doc: Document, params: Params) -> Entry:
@@ -50,7 +51,7 @@ def row_of(doc: Document) -> Row:
 
 class Preparer:
     """Turns rows into entries, in input order: in this process, or in ``workers`` processes
-    started when the input proves larger than one chunk (small inputs never pay for them).
+    started once the input proves larger than a few chunks (small inputs never pay for them).
 
     Workers get only the texts and send back keys and packed texts (numpy arrays and bytes,
     cheap to pickle). At most two chunks per worker are in flight, so memory stays bounded.
@@ -74,7 +75,7 @@ class Preparer:
     def submit(self, rows: list[Row]) -> Iterator[list[Entry]]:
         """Queue a chunk; yields the chunks finished meanwhile (oldest first)."""
         self.submitted += 1
-        if self.workers <= 1 or (self.pool is None and self.submitted == 1):
+        if self.workers <= 1 or (self.pool is None and self.submitted <= INLINE_CHUNKS):
             yield [prepare_row(row, self.params) for row in rows]
             return
         if self.pool is None:
