@@ -52,3 +52,21 @@ def test_report_fits_the_published_schema(report: Report) -> None:
     claim["attrs"]["matches"] = [{"claim": "no id, rating or score"}]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
+
+
+def test_aligned_blocks_are_declared_and_typed(report: Report) -> None:
+    """The redline lines article and source up on ``aligned``: a reader gets typed blocks whose
+    offsets cut the same words out of both texts, and the schema rejects a broken block."""
+    provenance = report.provenance()
+    assert provenance is not None and provenance.aligned
+    article = report.document.text
+    for block in provenance.aligned:
+        assert block.end - block.start == block.source_end - block.source_start
+        assert (
+            article[block.start : block.end]
+            == provenance.source_text[block.source_start : block.source_end]
+        )
+    data = json.loads(report.model_dump_json())
+    data["data"]["provenance"]["aligned"][0]["source_end"] = -1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, json_schema())

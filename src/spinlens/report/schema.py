@@ -13,8 +13,10 @@ Read them typed through :meth:`Report.claims`, :meth:`Report.quotes`,
 :meth:`Report.provenance` and :meth:`Report.sources`, which validate the section they return
 (a hand-edited section that does not fit raises pydantic's ``ValidationError``); building a
 Report does not check them, so renderer tests may hand it partial data. 1.2 also adds
-``Report.not_checked`` (checks not made because a store is missing, empty or unreadable) and
-``FactCheckMatch.probability`` (the same-claim probability that decides a match).
+``Report.not_checked`` (checks not made because a store is missing, empty or unreadable),
+``FactCheckMatch.probability`` (the same-claim probability that decides a match) and
+``ProvenanceData.aligned`` (the unchanged runs the redline lines up on; an undeclared field
+before).
 """
 
 from __future__ import annotations
@@ -111,10 +113,21 @@ class QuoteCheck(_Open):
     similarity: float | None = None
 
 
+class AlignedBlock(_Open):
+    """An unchanged run shared by the article and the best source, offsets in both texts;
+    the redline lines the two texts up on these."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    source_start: int = Field(ge=0)
+    source_end: int = Field(ge=0)
+
+
 class ProvenanceData(_Open):
     sources: list[ProvenanceSource] = Field(default_factory=list)
     best_source: str | None = None
     mutations: list[Mutation] = Field(default_factory=list)
+    aligned: list[AlignedBlock] = Field(default_factory=list)
     source_text: str = ""
     summary: dict[str, int] = Field(default_factory=dict)
     quotes: list[QuoteCheck] = Field(default_factory=list)

@@ -155,10 +155,7 @@ def provenance_view(report: Report) -> dict[str, Any] | None:
         Mark(f"m{i}", m.op, m.type, m.source_start, m.source_end, "")
         for i, m in enumerate(data.mutations)
     ]
-    aligned = (data.model_extra or {}).get("aligned")
-    blocks = redline.blocks_of(
-        aligned if isinstance(aligned, list) else [], len(article), len(source)
-    )
+    blocks = redline.blocks_of((b.model_dump() for b in data.aligned), len(article), len(source))
     starts = [p.start for p in report.document.paragraphs]
     return {
         "not_checked": missing,
