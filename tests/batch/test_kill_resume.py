@@ -65,7 +65,8 @@ def _finish_and_check(args: tuple[str, ...], env: dict[str, str], out: Path, cou
     assert sorted(ids) == sorted(f"n{i}" for i in range(count))
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
+# One kill/resume case runs by default; the others take 15-25 s each (``make test-slow``).
+@pytest.mark.parametrize("workers", ["1", pytest.param("2", marks=pytest.mark.slow)])
 def test_a_killed_run_resumes_without_loss_duplicates_or_orphans(
     tmp_path: Path, workers: str
 ) -> None:
@@ -86,6 +87,7 @@ def test_a_killed_run_resumes_without_loss_duplicates_or_orphans(
     _finish_and_check(args, env, out, count)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
 def test_an_interrupted_run_stops_cleanly_and_resumes(tmp_path: Path, how: str) -> None:
     count = 3000

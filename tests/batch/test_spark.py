@@ -52,6 +52,7 @@ def _comparable(source: Path | list[dict[str, Any]]) -> dict[str, Any]:
     return reports
 
 
+@pytest.mark.slow  # about 75 s; the other Spark tests cover reading, writing and reruns
 def test_spark_output_equals_the_local_engine_and_resumes(
     spark: Any, corpus: Path, tmp_path: Path
 ) -> None:

@@ -38,8 +38,14 @@ def _chain(name: str) -> tuple[Analyzer, ...]:
     return requirement_chain(name)
 
 
+# The huge input takes 15-25 s per analyzer: ``make test-slow``. That long texts cost linear
+# time is tested structurally and fast (tests/propaganda/test_long_text.py,
+# tests/provenance/test_long_texts.py).
+KINDS = [pytest.param(k, marks=pytest.mark.slow) if k == "huge" else k for k in sorted(INPUTS)]
+
+
 @pytest.mark.parametrize("name", ANALYZERS)
-@pytest.mark.parametrize("kind", sorted(INPUTS))
+@pytest.mark.parametrize("kind", KINDS)
 def test_analyzer_conformance(name: str, kind: str) -> None:
     check_run(_chain(name), INPUTS[kind])
 
