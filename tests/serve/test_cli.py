@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.core.cli_runner import run_cli
@@ -108,3 +110,40 @@ def test_insecure_prints_a_warning_at_start(monkeypatch: pytest.MonkeyPatch) -> 
         run = run_cli("serve", "--host", "0.0.0.0", "--port", port, "--insecure")
     assert run.exit_code == 5
     assert "warning: --insecure" in run.stderr and "no token" in run.stderr
+
+
+def test_serve_runs_the_pipeline_analyze_would_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """spinlens.toml's ``only``/``skip`` and analyzer options reach the server exactly as they
+    reach ``analyze`` (both build it with ``spinlens.load_pipeline``)."""
+    import spinlens.serve
+    import spinlens.serve.exposure
+    import spinlens.serve.server
+    from spinlens import load_pipeline
+
+    config = tmp_path / "spinlens.toml"
+    config.write_text(
+        'only = ["quotes", "claims"]\n[analyzers.claims]\nthreshold = 0.7\n', encoding="utf-8"
+    )
+    served: list[object] = []
+
+    def fake_app(settings: object, serve_config: object, pipeline: object) -> object:
+        served.append(pipeline)
+        return object()
+
+    class FakeServer:
+        def run(self, sockets: object) -> None:
+            pass
+
+    monkeypatch.setattr(spinlens.serve, "create_app", fake_app)
+    monkeypatch.setattr(spinlens.serve.server, "uvicorn_server", lambda *a: FakeServer())
+    monkeypatch.setattr(spinlens.serve.exposure, "listen", lambda host, port: object())
+    run = run_cli("--config", str(config), "serve", "--skip", "quotes")
+    assert run.exit_code == 0, run.stderr
+    (pipeline,) = served
+    expected = load_pipeline(config, skip=["quotes"])
+    assert pipeline.names == expected.names == ["claims"]  # type: ignore[attr-defined]
+    assert pipeline.analyzers[0].options == expected.analyzers[0].options  # type: ignore[attr-defined]
+    unknown = run_cli("serve", "--only", "nosuch")
+    assert unknown.exit_code == 5 and "loading" not in unknown.stderr

@@ -9,7 +9,7 @@ import typer
 
 from spinlens.cli.app import State, command
 from spinlens.errors import require
-from spinlens.pipeline import select_analyzers
+from spinlens.pipeline import load_pipeline
 
 EXAMPLES = """Examples:
 
@@ -77,12 +77,11 @@ def serve(
     if warning is not None:
         sys.stderr.write(f"spinlens: warning: {warning}\n")
 
-    from spinlens.pipeline import Pipeline
     from spinlens.serve import ServeConfig, create_app
     from spinlens.serve.server import uvicorn_server
 
     settings = State.settings()
-    names = select_analyzers(only or settings.only, [*settings.skip, *skip])
+    pipeline = load_pipeline(settings, only=only, skip=skip)  # as analyze: models load later
     sock = listen(host, port)  # before the models load: a busy port fails in a second
     config = ServeConfig(
         token=token or None,
@@ -95,8 +94,8 @@ def serve(
         allow_private_urls=allow_private_urls,
         allowed_hosts=allowed_hosts(host, allow_host),
     )
-    sys.stderr.write(f"spinlens: loading {', '.join(names)} ...\n")
-    app = create_app(settings, config, Pipeline(names, settings=settings))
+    sys.stderr.write(f"spinlens: loading {', '.join(pipeline.names)} ...\n")
+    app = create_app(settings, config, pipeline)
     sys.stderr.write(f"spinlens: serving on http://{url_host(host)}:{port}/ (API docs at /docs)\n")
     server = uvicorn_server(app, config, os.environ.get("SPINLENS_LOG_LEVEL", "warning"))
     server.run(sockets=[sock])
