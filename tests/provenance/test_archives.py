@@ -171,3 +171,13 @@ def test_core_reader_reads_warc_pages_for_analyze_and_batch(tmp_path: Path) -> N
     assert page.document is not None and page.document.url == WIRE_URL
     assert "Soleimani" in page.document.text
     assert isinstance(logo.error, SkippedRecord) and logo.error.reason == "not HTML"
+
+
+def test_page_url_is_indexed_under_its_url(wire_site: Site, tmp_path: Path) -> None:
+    db = tmp_path / "i.sqlite"
+    page = f"{wire_site.base}/world/story.html"
+    run = run_cli("index", "add", page, "--index", str(db), "-q", "--allow-private")
+    assert run.exit_code == 0, run.stderr
+    with Store(db) as store:
+        doc = store.get(page)
+    assert doc is not None and doc.url == page and "Soleimani" in doc.text
