@@ -434,7 +434,7 @@ def eval_claims(
 def train_claims(
     data: Path = typer.Option(Path("../shared/data"), "--data", help="Folder of the datasets."),
     out: Path | None = typer.Option(
-        None, "--out", help="Where to write the models (default: the package's model folder)."
+        None, "--out", help="Where to write the models (default: <user data dir>/models)."
     ),
     cache: Path | None = typer.Option(
         Path(".cache/spinlens-claims"), "--cache", help="Embedding cache folder."
@@ -474,14 +474,18 @@ def train_claims(
     from spinlens.train import claims, claims_reranker
 
     _check_data(data)
-    models = Path(__file__).resolve().parents[1] / "models" / "data"
+    from spinlens.train.output import model_output
+
+    def folder(name: str) -> Path:  # under --out, else the user data folder; never the package
+        return model_output(name, out / name if out is not None else None)
+
     # The fast model first (2024 train only): the fine-tuned model stacks its margin.
     typer.echo("fast model (no encoder):")
-    fast = claims.run(data, (out or models) / "checkworthy-fast", cache, False, use_encoder=False)
+    fast = claims.run(data, folder("checkworthy-fast"), cache, False, use_encoder=False)
     for line in fast:
         typer.echo(line)
     if linear:
-        for line in claims.run(data, (out or models) / "checkworthy", cache, with_2019):
+        for line in claims.run(data, folder("checkworthy"), cache, with_2019):
             typer.echo(line)
     else:
         from spinlens.train.claims_export import export_and_calibrate
@@ -490,10 +494,11 @@ def train_claims(
 
         cfg = FinetuneConfig(epochs=epochs, with_2019=with_2019, with_tweets=with_tweets)
         chosen, _ = finetune(data, work, cfg, log=typer.echo, use_epoch=use_epoch)
-        fast_weights = (out or models) / "checkworthy-fast" / "weights.npz"
-        lines = export_and_calibrate(
-            chosen, data, (out or models) / "checkworthy", cfg, work, fast_weights
-        )
+        fast_weights = folder("checkworthy-fast") / "weights.npz"
+        lines = export_and_calibrate(chosen, data, folder("checkworthy"), cfg, work, fast_weights)
         for line in lines:
             typer.echo(line)
-    claims_reranker.run(data, (out or models) / "claim-reranker", cache, log=typer.echo)
+    claims_reranker.run(data, folder("claim-reranker"), cache, log=typer.echo)
+    typer.echo(
+        f"models written under {folder('claim-reranker').parent} (copy over the shipped ones to use)"
+    )

@@ -1,7 +1,8 @@
 """Train the same-claim decision (:mod:`spinlens.factcheck.sameclaim`) on CheckThat! 2020 task 2.
 
 Run: ``python -m spinlens.train.claims_sameclaim --data ../shared/data`` (about 5 minutes on
-one CPU thread; writes ``models/data/claim-reranker/sameclaim.json`` unless ``--out``).
+one CPU thread; writes ``<user data dir>/models/claim-reranker/sameclaim.json`` unless ``--out``;
+copy it over the shipped one to use it).
 
 Examples, all from the train queries (the dev queries only choose the threshold):
 
@@ -460,7 +461,7 @@ def run(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    from spinlens.models.runtime import model_dir
+    from spinlens.train.output import model_output
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
@@ -468,7 +469,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--cache", type=Path, default=Path(".cache/spinlens-claims"))
     parser.add_argument("--work", type=Path, default=Path(".cache/spinlens-claims/sameclaim"))
     args = parser.parse_args(argv)
-    run(args.data, args.out or model_dir(FOLDER), args.cache, args.work)
+    run(args.data, model_output(FOLDER, args.out), args.cache, args.work)
 
 
 if __name__ == "__main__":
