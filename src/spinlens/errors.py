@@ -53,6 +53,13 @@ class MalformedRecordError(InputError):
     code = "E105"
 
 
+class ListingInputError(InputError):
+    """A feed or sitemap given to a command that reads articles: it lists pages to fetch,
+    which only the crawler (``index add``, ``watch``) does politely."""
+
+    code = "E108"
+
+
 class SkippedRecord(InputError):
     """A record of a multi-record input (web archive, feed, sitemap) that is not an article:
     not HTML, too short, no main text. Readers yield it so callers count skips by ``reason``
