@@ -1,12 +1,13 @@
 """Polite fetching for crawls of feeds and sitemaps: robots.txt, one request per host per
 second, conditional GET, time and size caps, internal addresses refused.
 
-Built on the server's guarded fetch (:mod:`spinlens.serve.guard`): the same address check on
-every request and redirect, and the same pinned connection, so a crawl can no more reach an
-internal address than the server can. This adds what a crawler needs on top: the response
-headers (``ETag``/``Last-Modified`` to send back, ``304 Not Modified``), a per-host pace,
-robots.txt (``urllib.robotparser``) and a total deadline per fetch (a slow-drip server cannot
-hold a crawl past ``timeout`` seconds, whatever its per-read timeouts).
+Built on the project's guarded fetch: the total deadline per fetch of
+:mod:`spinlens.document.loaders.url` (a watchdog cuts the socket, so a slow-drip server cannot
+hold a crawl past ``timeout`` seconds) and the server's address checks
+(:mod:`spinlens.serve.guard`: every request and redirect checked, connections pinned to the
+checked address), so a crawl can no more reach an internal address than the server can. This
+adds what a crawler needs on top: the response headers (``ETag``/``Last-Modified`` to send
+back, ``304 Not Modified``), a per-host pace and robots.txt (``urllib.robotparser``).
 """
 
 from __future__ import annotations
@@ -19,14 +20,16 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from spinlens.errors import FetchError, InputError, InputTooLargeError
-from spinlens.serve.guard import (
+from spinlens.deadline import remaining
+from spinlens.document.loaders.url import (
     MAX_REDIRECTS,
     USER_AGENT,
-    BlockedAddressError,
-    _pinned_transport,
-    check_url,
+    Watchdog,
+    describe,
+    watched_transport,
 )
+from spinlens.errors import FetchError, InputError, InputTooLargeError
+from spinlens.serve.guard import BlockedAddressError, PinnedBackend, check_url
 
 ROBOTS_AGENT = "spinlens"
 ROBOTS_MAX_BYTES = 500_000
@@ -92,19 +95,6 @@ class PoliteClient:
         self._robots: dict[str, RobotFileParser | FetchError] = {}
         self.requests = 0
 
-        def hook(request: httpx.Request) -> None:
-            if not allow_private:
-                self._check(str(request.url))
-
-        self.client = httpx.Client(
-            timeout=timeout,
-            follow_redirects=True,
-            max_redirects=MAX_REDIRECTS,
-            headers={"User-Agent": USER_AGENT},
-            event_hooks={"request": [hook]},
-            transport=None if allow_private else _pinned_transport(),
-        )
-
     def __enter__(self) -> PoliteClient:
         return self
 
@@ -112,7 +102,7 @@ class PoliteClient:
         self.close()
 
     def close(self) -> None:
-        self.client.close()
+        """Nothing is held between requests (each has its own deadline and connection)."""
 
     def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
@@ -152,22 +142,42 @@ class PoliteClient:
         self._last[host] = self.clock()
 
     def _fetch(self, url: str, headers: dict[str, str], max_bytes: int) -> Fetched:
+        """One GET within ``timeout`` seconds in all: the project's fetch watchdog cuts the
+        socket at the deadline (connect, headers, body, redirects), and the server's pinned
+        backend connects only to the address it checked."""
         self._pace(url)
         self.requests += 1
-        deadline = time.monotonic() + self.timeout
+        seconds = remaining(self.timeout)
+        watchdog = Watchdog(seconds)
+
+        def hook(request: httpx.Request) -> None:
+            if not self.allow_private:
+                self._check(str(request.url))
+
+        pinned = None if self.allow_private else PinnedBackend()
         try:
-            with self.client.stream("GET", url, headers=headers) as response:
+            with (
+                httpx.Client(
+                    timeout=seconds,
+                    follow_redirects=True,
+                    max_redirects=MAX_REDIRECTS,
+                    headers={"User-Agent": USER_AGENT},
+                    event_hooks={"request": [hook]},
+                    transport=watched_transport(watchdog, pinned),
+                ) as client,
+                client.stream("GET", url, headers=headers) as response,
+            ):
                 if response.status_code == 304:
                     return Fetched(str(response.url), 304)
                 if response.status_code >= 400:
                     raise HttpStatusError(url, response.status_code)
                 body = bytearray()
                 for chunk in response.iter_bytes():
+                    if watchdog.passed:
+                        raise httpx.ReadTimeout("deadline passed")
                     body += chunk
                     if len(body) > max_bytes:
                         raise InputTooLargeError(f"{url}: larger than {max_bytes:,} bytes")
-                    if time.monotonic() > deadline:
-                        raise FetchError(f"{url}: took longer than {self.timeout:g} s")
                 return Fetched(
                     url=str(response.url),
                     status=response.status_code,
@@ -176,10 +186,14 @@ class PoliteClient:
                     etag=response.headers.get("etag"),
                     last_modified=response.headers.get("last-modified"),
                 )
-        except httpx.TimeoutException:
-            raise FetchError(f"{url}: timed out after {self.timeout:g} s") from None
         except httpx.HTTPError as exc:
-            raise FetchError(f"{url}: cannot fetch ({exc or type(exc).__name__})") from None
+            if watchdog.passed or isinstance(exc, httpx.TimeoutException):
+                raise FetchError(
+                    f"{url}: timed out after {seconds:.3g} s (the whole fetch)"
+                ) from None
+            raise FetchError(f"{url}: cannot fetch ({describe(exc)})") from None
+        finally:
+            watchdog.stop()
 
     def _allowed(self, url: str) -> bool:
         parts = urlsplit(url)
