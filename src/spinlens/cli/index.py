@@ -17,6 +17,7 @@ from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError
 from spinlens.provenance.crawl import Crawler, CrawlLimits
 from spinlens.provenance.ingest import ingest
 from spinlens.provenance.inputs import iter_inputs
+from spinlens.provenance.reader import open_index
 from spinlens.provenance.shingles import FORMAT
 from spinlens.provenance.store import Store
 
@@ -131,8 +132,9 @@ def stats(
     index: Path | None = INDEX_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """How many documents and lookup rows the index holds, and its size on disk."""
-    with Store(index_path(index), create=False) as store:
+    """How many documents and lookup rows the index holds, and its size on disk (a SQLite
+    file, or a folder built by 'index build --engine spark')."""
+    with open_index(index_path(index)) as store:
         info = store.stats()
     if as_json:
         typer.echo(json.dumps(info, indent=2))
@@ -152,3 +154,34 @@ def remove(
     if missing:
         raise InputError(f"not in the index: {', '.join(missing)}")
     typer.echo(f"removed {len(doc_ids)}")
+
+
+@command("build", parent=index_app)
+def build(
+    paths: list[str] = typer.Argument(
+        ..., help="JSONL/JSON records, CSV, .txt/.html, WARC, feeds, sitemaps, folders, URLs."
+    ),
+    out: Path = typer.Option(..., "--out", help="New folder for the Parquet index."),
+    engine: str = typer.Option("spark", "--engine", help="spark (the only engine for now)."),
+    master: str = typer.Option(
+        "local[*]", "--master", help="Spark master: local[N] or a cluster URL."
+    ),
+    buckets: int = typer.Option(
+        64, "--buckets", min=1, help="Hash partitions of each lookup table (see docs)."
+    ),
+) -> None:
+    """Build the index as partitioned Parquet on Spark: the same keys as 'index add', for
+    corpora past one machine. Point paths.index (or --index) at OUT to search it."""
+    from spinlens.provenance.parquet_build import build_index
+
+    if engine != "spark":
+        raise InputError(f"unknown engine '{engine}' (index build runs on spark)")
+    settings = State.settings()
+    result = build_index(
+        paths, out, master=master, buckets=buckets, max_bytes=settings.limits.max_bytes
+    )
+    for error in result.errors:
+        typer.echo(f"spinlens: skipped {error}", err=True)
+    typer.echo(f"{result.summary()} (index: {out})")
+    if result.bad:
+        raise typer.Exit(PARTIAL_FAILURE_EXIT)

@@ -12,9 +12,9 @@ from spinlens.cli.index import INDEX_OPTION, index_path
 from spinlens.cli.output import write_output
 from spinlens.document.loaders import load_document
 from spinlens.errors import ConfigError, InputError
+from spinlens.provenance.reader import open_index
 from spinlens.provenance.render import render_html, render_text
 from spinlens.provenance.schema import trace_schema
-from spinlens.provenance.store import Store
 
 TRACE_FORMATS = ("json", "text", "html")
 
@@ -48,7 +48,7 @@ def trace_command(
     doc = load_document(
         source, max_bytes=settings.limits.max_bytes, timeout=settings.limits.url_timeout
     )
-    with Store(index_path(index), create=False) as store:
+    with open_index(index_path(index)) as store:
         result = trace(store, doc.text, doc_id=doc.id, top=top)
         if lineage:
             result["lineage"] = build_lineage(

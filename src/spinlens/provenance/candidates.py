@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spinlens.provenance.ingest import content_hash
+from spinlens.provenance.reader import IndexReader
 from spinlens.provenance.shingles import band_keys, fingerprints, minhash, text_hashes
-from spinlens.provenance.store import Store, StoredDoc
+from spinlens.provenance.store import StoredDoc
 
 MAX_CANDIDATES = 12
 MIN_HIT_SHARE = 0.05  # skip candidates with under 5% of the best candidate's fingerprint hits
@@ -64,7 +65,7 @@ def rank_score(containment: float, source_containment: float) -> float:
 
 
 def find_sources(
-    store: Store,
+    store: IndexReader,
     text: str,
     *,
     top: int = 5,

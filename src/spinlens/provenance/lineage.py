@@ -12,8 +12,8 @@ from functools import cmp_to_key
 from typing import Any
 
 from spinlens.provenance.candidates import find_sources, overlap
+from spinlens.provenance.reader import IndexReader
 from spinlens.provenance.shingles import shingle_set
-from spinlens.provenance.store import Store
 
 SAME_STORY_JACCARD = 0.3
 SAME_STORY_CONTAINMENT = 0.5
@@ -67,7 +67,7 @@ def lineage_of(versions: list[Version]) -> dict[str, Any]:
 
 
 def build_lineage(
-    store: Store, text: str, *, doc_id: str = "article", date: str | None = None
+    store: IndexReader, text: str, *, doc_id: str = "article", date: str | None = None
 ) -> dict[str, Any]:
     """The article plus every indexed version of the same story, as a derivation graph."""
     k = store.params.k

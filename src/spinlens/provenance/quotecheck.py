@@ -14,8 +14,9 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from spinlens.provenance.reader import IndexReader
 from spinlens.provenance.shingles import fingerprints, text_hashes, tokenize
-from spinlens.provenance.store import Store, StoredDoc
+from spinlens.provenance.store import StoredDoc
 from spinlens.text.quotes import find_attributions, find_quotes
 
 ALTERED_MIN = 75.0  # rapidfuzz partial ratio from which a passage is the same quote, altered
@@ -83,7 +84,7 @@ def _locate(body: str, lowered: str) -> tuple[float, int, int]:
     return float(hit.score), hit.dest_start, hit.dest_end
 
 
-def candidate_docs(store: Store, body: str, known: Iterable[StoredDoc]) -> list[StoredDoc]:
+def candidate_docs(store: IndexReader, body: str, known: Iterable[StoredDoc]) -> list[StoredDoc]:
     """Documents worth searching: the article's sources plus fingerprint hits of the quote."""
     docs = {d.pk: d for d in known}
     hashes = text_hashes(body, store.params.k)
@@ -95,7 +96,7 @@ def candidate_docs(store: Store, body: str, known: Iterable[StoredDoc]) -> list[
 
 
 def verify_quotes(
-    store: Store, text: str, quotes: Sequence[Mapping[str, Any]], known: Sequence[StoredDoc]
+    store: IndexReader, text: str, quotes: Sequence[Mapping[str, Any]], known: Sequence[StoredDoc]
 ) -> list[dict[str, Any]]:
     """One verification record per quote: label, speaker, source id, detail."""
     results = []

@@ -10,8 +10,8 @@ from spinlens.provenance.align import align
 from spinlens.provenance.candidates import find_sources
 from spinlens.provenance.mutations import mutation_records
 from spinlens.provenance.quotecheck import verify_quotes
+from spinlens.provenance.reader import IndexReader
 from spinlens.provenance.schema import TraceOut
-from spinlens.provenance.store import Store
 from spinlens.text.quotes import find_quotes
 
 SOURCE_TEXT_LIMIT = 200_000
@@ -39,7 +39,7 @@ def diff_against(
 
 
 def trace(
-    store: Store,
+    store: IndexReader,
     text: str,
     *,
     doc_id: str | None = None,

@@ -80,15 +80,16 @@ def _existing(path: Path, what: str, hint: str) -> Path:
 async def trace(body: TraceIn, request: Request) -> JsonObject:
     """Ranked candidate sources in the index and the typed diff against the best one."""
     service = service_of(request)
-    store_cls = feature("spinlens.provenance.store", "Store", "provenance tracing")
+    open_index = feature("spinlens.provenance.reader", "open_index", "provenance tracing")
     run_trace = feature("spinlens.provenance.trace", "trace", "provenance tracing")
     path = service.settings.paths.index
 
     def work(_: Pipeline) -> JsonObject:
-        _existing(path, "provenance index", "build one with 'spinlens index add'")
+        if not path.is_dir():  # a folder is a Parquet index ('index build'); it checks itself
+            _existing(path, "provenance index", "build one with 'spinlens index add'")
         doc = service.document(body)
         rebuild = "rebuild it with 'spinlens index add'"
-        with reading(path, "provenance index", rebuild), store_cls(path, create=False) as store:
+        with reading(path, "provenance index", rebuild), open_index(path) as store:
             result: JsonObject = run_trace(store, doc.text, doc_id=doc.id, top=body.top)
         return result
 

@@ -29,8 +29,7 @@ from spinlens.config import Settings
 from spinlens.document import Document, Span
 from spinlens.errors import DamagedStoreError
 from spinlens.provenance.schema import MutationType
-from spinlens.stores import PROVENANCE, StoreStatus
-from spinlens.stores import inspect as inspect_store
+from spinlens.stores import StoreStatus
 
 logger = logging.getLogger(__name__)
 
@@ -89,16 +88,16 @@ class ProvenanceAnalyzer(BaseAnalyzer):
         self._told = False
 
     def analyze(self, doc: Document, context: Mapping[str, Result]) -> Result:
-        from spinlens.provenance.store import Store
+        from spinlens.provenance.reader import inspect_index, open_index
         from spinlens.provenance.trace import trace
 
-        status = inspect_store(PROVENANCE, self.index)
+        status = inspect_index(self.index)  # the SQLite file or a Parquet folder
         if status.state != "ok":  # not checked, which is not "no source found": say so once
             return self._not_checked(status)
         typed = quotes_of(context)  # None: quotes did not run, trace finds them itself
         quotes = None if typed is None else [_quote_ref(q) for q in typed if q.is_direct]
         try:
-            with Store(self.index, create=False) as store:
+            with open_index(self.index) as store:
                 result = trace(
                     store,
                     doc.text,
