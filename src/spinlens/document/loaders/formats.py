@@ -23,6 +23,7 @@ BUILTIN: tuple[str, ...] = (
     "spinlens.document.loaders.jsonl:JsonReader",
     "spinlens.document.loaders.table:TableReader",
     "spinlens.document.loaders.warc:WarcReader",
+    "spinlens.document.loaders.listings:ListingReader",
 )
 SNIFF_BYTES = 4096
 
