@@ -35,6 +35,7 @@ __all__ = ["IngestStats", "content_hash", "entry_for", "ingest", "prepare"]
 
 BATCH = 2000  # documents per write transaction
 CHUNK = 250  # documents per worker task
+MERGE_ROWS = 4_000_000  # deferred lookup rows merged into the b-trees (~65,000 documents)
 INLINE_CHUNKS = 8  # chunks done here before workers start (starting them costs ~1 s each)
 
 
@@ -133,7 +134,9 @@ def ingest(
     """Index every loaded document; bad items are counted, not fatal.
 
     Entries are computed in ``workers`` processes while this one reads and writes; each write
-    of ``batch`` documents is one transaction.
+    of ``batch`` documents is one transaction. Their lookup rows are deferred and merged into
+    the b-trees in key order every :data:`MERGE_ROWS` rows and at the end (see
+    :meth:`Store.merge_pending`): documents become searchable when ingest finishes.
     """
     stats = IngestStats()
     rows: list[Row] = []
@@ -142,10 +145,12 @@ def ingest(
     def write(entries: list[Entry], force: bool = False) -> None:
         pending.extend(entries)
         if pending and (force or len(pending) >= batch):
-            added = store.add(pending)
+            added = store.add(pending, defer=True)
             stats.skipped += len(pending) - added
             stats.added += added
             pending.clear()
+            if store.pending_rows() >= MERGE_ROWS:
+                store.merge_pending()
 
     with Preparer(store.params, workers) as preparer:
         for item in items:
@@ -171,6 +176,7 @@ def ingest(
         for entries in preparer.drain():
             write(entries)
         write([], force=True)
+    store.merge_pending()
     return stats
 
 
