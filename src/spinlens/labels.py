@@ -55,6 +55,7 @@ LABELS: dict[str, str] = {
     "inserted_text": "text added",
     "deleted_text": "text removed",
     "substituted_text": "text replaced",
+    "paraphrased": "reworded from the source",
     "quote_verified": "quote found in the source",
     "quote_altered_in_source": "quote worded differently in the source",
     "quote_misattributed": "quote said by someone else in the source",

@@ -28,8 +28,10 @@ class SourceMatch:
     source_containment: float  # share of this document's shingles found in the query
     jaccard: float
     shared: int  # shingles in common
+    paraphrase: float | None = None  # sentence-embedding score (indexes with vectors only)
 
     def as_dict(self) -> dict[str, object]:
+        extra = {} if self.paraphrase is None else {"paraphrase": round(self.paraphrase, 4)}
         return {
             "id": self.doc.id,
             "url": self.doc.url,
@@ -40,6 +42,7 @@ class SourceMatch:
             "source_containment": round(self.source_containment, 4),
             "jaccard": round(self.jaccard, 4),
             "shared_shingles": self.shared,
+            **extra,
         }
 
 

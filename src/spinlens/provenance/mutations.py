@@ -5,7 +5,9 @@ quote_added / quote_altered / quote_removed (the change touches a direct quote),
 attribution_changed (touches a speaker or an "according to X"), new_claim (a whole inserted
 sentence, or an inserted clause of six or more words, that states something), number_changed,
 loaded_wording (a loaded word added or removed: propaganda spans when given, else the lexicon),
-entity_changed (capitalised names differ), then inserted_text / deleted_text / substituted_text.
+entity_changed (capitalised names differ), then inserted_text / deleted_text / substituted_text;
+a whole sentence replaced by one saying the same (paired by sentence embeddings, see
+``paraphrase_align``) is ``paraphrased``.
 Heuristics, not NLP models: no spaCy is needed, and each rule is one readable line.
 """
 
@@ -48,6 +50,7 @@ EXPLAIN = {
     "inserted_text": "Text the source does not have.",
     "deleted_text": "Source text the copy left out.",
     "substituted_text": "Wording differs from the source.",
+    "paraphrased": "A source sentence said again in other words.",
 }
 
 
@@ -175,6 +178,8 @@ def classify(
     generic = {"inserted": "inserted_text", "deleted": "deleted_text"}.get(
         change.op, "substituted_text"
     )
+    if change.op == "substituted" and change.level == "sentence":
+        generic = "paraphrased"  # only paraphrase pairing substitutes whole sentences
     tags.append(generic)
     if change.level == "sentence":  # a whole sentence is a quote, a claim, or just text
         primary = next((t for t in tags if t in SENTENCE_TYPES), generic)

@@ -21,6 +21,7 @@ MutationType = Literal[
     "inserted_text",
     "deleted_text",
     "substituted_text",
+    "paraphrased",
 ]
 
 
@@ -38,6 +39,9 @@ class SourceOut(_Model):
     source_containment: float = Field(description="share of the source found in the article")
     jaccard: float
     shared_shingles: int
+    paraphrase: float | None = Field(
+        None, description="sentence-embedding score: how much the source says again (0-1)"
+    )
 
 
 class MutationOut(_Model):

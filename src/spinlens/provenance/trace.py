@@ -7,21 +7,30 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from spinlens.provenance.align import align
-from spinlens.provenance.candidates import find_sources
 from spinlens.provenance.mutations import mutation_records
+from spinlens.provenance.paraphrase_align import with_paraphrases
 from spinlens.provenance.quotecheck import verify_quotes
-from spinlens.provenance.reader import IndexReader
 from spinlens.provenance.schema import TraceOut
+from spinlens.provenance.sources import rank_sources, uses_paraphrase
+from spinlens.provenance.store import Store
 from spinlens.text.quotes import find_quotes
 
 SOURCE_TEXT_LIMIT = 200_000
 
 
 def diff_against(
-    text: str, source_id: str, source: str, loaded_spans: Sequence[tuple[int, int]] = ()
+    text: str,
+    source_id: str,
+    source: str,
+    loaded_spans: Sequence[tuple[int, int]] = (),
+    *,
+    paraphrase: bool = False,
 ) -> dict[str, Any]:
-    """Mutations and aligned blocks between an article and one source text."""
+    """Mutations and aligned blocks between an article and one source text; with
+    ``paraphrase``, reworded sentences are paired (``paraphrased``) by sentence embeddings."""
     alignment = align(text, source)
+    if paraphrase:
+        alignment = with_paraphrases(text, source, alignment)
     mutations = mutation_records(alignment.changes, text, source, source_id, loaded_spans)
     return {
         "mutations": mutations,
@@ -39,7 +48,7 @@ def diff_against(
 
 
 def trace(
-    store: IndexReader,
+    store: Store,
     text: str,
     *,
     doc_id: str | None = None,
@@ -49,7 +58,7 @@ def trace(
     check_quotes: bool = True,
 ) -> dict[str, Any]:
     """The trace result as plain data, validated against the published schema."""
-    sources = find_sources(store, text, top=top)
+    sources = rank_sources(store, text, top=top)
     result: dict[str, Any] = {
         "id": doc_id,
         "sources": [s.as_dict() for s in sources],
@@ -61,7 +70,10 @@ def trace(
     }
     if sources:
         best = sources[0]
-        result.update(diff_against(text, best.doc.id, best.doc.text, loaded_spans))
+        rewritten = uses_paraphrase(store)  # the index was built with --paraphrase
+        result.update(
+            diff_against(text, best.doc.id, best.doc.text, loaded_spans, paraphrase=rewritten)
+        )
         result["source_text"] = best.doc.text[:SOURCE_TEXT_LIMIT]
     if check_quotes:
         if quotes is None:
