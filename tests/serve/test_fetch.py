@@ -7,11 +7,15 @@ for 30 s, well inside any per-read timeout.
 
 from __future__ import annotations
 
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -87,6 +91,38 @@ def test_the_cli_fetch_is_abandoned_at_its_deadline(trickling: str, path: str) -
     with pytest.raises(FetchError, match=r"timed out after 1 s \(the whole fetch\)"):
         fetch_bytes(trickling + path, timeout=1.0)
     assert _dropped(1), "the connection was closed, not left to the trickling server"
+
+
+def test_a_trickling_https_page_is_abandoned_at_its_deadline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over TLS the socket the watchdog cuts is the TLS one (the plain one is detached)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    names = ["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"]
+    files = ["-keyout", str(key), "-out", str(cert)]
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", *names, *files],
+        check=True,
+        capture_output=True,
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    server.daemon_threads = True
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    Trickle.dropped = 0
+    try:
+        with pytest.raises(FetchError, match="timed out"):
+            fetch_bytes(f"https://localhost:{server.server_address[1]}/head", timeout=1.0)
+        assert _dropped(1)
+    finally:
+        server.shutdown()
 
 
 def test_the_server_fetch_is_abandoned_at_its_deadline(trickling: str) -> None:

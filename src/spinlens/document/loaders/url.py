@@ -18,6 +18,7 @@ import contextlib
 import errno
 import re
 import socket
+import ssl
 import threading
 import time
 import urllib.request
@@ -51,7 +52,7 @@ class Watchdog:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.at = time.monotonic() + seconds
-        self._sockets: list[socket.socket] = []
+        self._streams: list[httpcore.NetworkStream] = []
         self._lock = threading.Lock()
         self._passed = False
         self._timer = threading.Timer(seconds, self._expire)
@@ -66,13 +67,10 @@ class Watchdog:
         return max(0.0, self.at - time.monotonic())
 
     def track(self, stream: httpcore.NetworkStream) -> None:
-        sock = stream.get_extra_info("socket")
-        if not isinstance(sock, socket.socket):
-            return
         with self._lock:
-            self._sockets.append(sock)
+            self._streams.append(stream)
             if self._passed:
-                _shut(sock)
+                _shut(stream)
 
     def stop(self) -> None:
         self._timer.cancel()
@@ -80,13 +78,46 @@ class Watchdog:
     def _expire(self) -> None:
         with self._lock:
             self._passed = True
-            for sock in self._sockets:
-                _shut(sock)
+            for stream in self._streams:
+                _shut(stream)
 
 
-def _shut(sock: socket.socket) -> None:
-    with contextlib.suppress(OSError):
-        sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked recv(); close() from here would not
+def _shut(stream: httpcore.NetworkStream) -> None:
+    sock = stream.get_extra_info("socket")
+    if isinstance(sock, socket.socket):
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked recv(); close() would not
+
+
+class WatchedStream(httpcore.NetworkStream):
+    """A connection the watchdog knows, also after TLS starts: wrapping a socket in TLS
+    detaches the plain socket object, so the TLS stream is tracked in its turn."""
+
+    def __init__(self, inner: httpcore.NetworkStream, watchdog: Watchdog) -> None:
+        self.inner = inner
+        self.watchdog = watchdog
+        watchdog.track(inner)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.inner.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.inner.write(buffer, timeout)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        secured = self.inner.start_tls(ssl_context, server_hostname, timeout)
+        return WatchedStream(secured, self.watchdog)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.inner.get_extra_info(info)
 
 
 class WatchedBackend(httpcore.NetworkBackend):
@@ -110,8 +141,7 @@ class WatchedBackend(httpcore.NetworkBackend):
             raise httpcore.ConnectTimeout("deadline passed")
         timeout = left if timeout is None else min(timeout, left)
         stream = self.inner.connect_tcp(host, port, timeout, local_address, socket_options)
-        self.watchdog.track(stream)
-        return stream
+        return WatchedStream(stream, self.watchdog)
 
     def connect_unix_socket(
         self,
@@ -120,8 +150,7 @@ class WatchedBackend(httpcore.NetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
         stream = self.inner.connect_unix_socket(path, timeout, socket_options)
-        self.watchdog.track(stream)
-        return stream
+        return WatchedStream(stream, self.watchdog)
 
     def sleep(self, seconds: float) -> None:
         self.inner.sleep(seconds)
