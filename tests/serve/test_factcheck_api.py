@@ -32,3 +32,32 @@ def test_factcheck_match_finds_the_published_check(tmp_path: Path) -> None:
         matched = client.post("/api/v1/factcheck/match", json=claim).json()["matches"]
         assert matched[0]["claim"].startswith("The US has military bases")
         assert matched[0]["rating"] == "false"
+
+
+def test_a_damaged_factcheck_store_is_a_coded_5xx(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """It answered 500 with a traceback in the log on every request."""
+    pytest.importorskip("spinlens.factcheck.match")
+    import random
+
+    checks = tmp_path / "checks.csv"
+    rows = [
+        f"Claim number {i} about the budget,False,CheckDesk,https://c.example/{i}"
+        for i in range(300)
+    ]
+    checks.write_text("claim,verdict,publisher,url\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert run_cli("factcheck", "import", str(checks), "--format", "csv").exit_code == 0
+    settings = Settings()
+    store = settings.paths.factcheck_db
+    with store.open("r+b") as handle:
+        handle.seek(max(4096, store.stat().st_size // 2 - 4096))
+        handle.write(random.Random(3).randbytes(8192))
+    app = create_app(settings, ServeConfig(), Pipeline(["quotes"], settings=settings))
+    with TestClient(app, base_url=LOCAL, raise_server_exceptions=False) as client:
+        for _ in range(2):
+            response = client.post("/api/v1/factcheck/match", json={"claim": "the budget"})
+            assert response.status_code == 500, response.text
+            assert response.json()["error"]["code"] == "E504"
+            assert "factcheck import" in response.json()["error"]["message"]
+    assert not [r for r in caplog.records if r.exc_info], "no traceback in the log"
