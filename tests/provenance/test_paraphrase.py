@@ -118,3 +118,19 @@ def test_fakenews_amt_fakes_find_their_legit_article_first_small() -> None:
 @pytest.mark.slow
 def test_fakenews_amt_fakes_find_their_legit_article_first_all() -> None:
     assert _amt_rank1(None) >= 0.75
+
+
+def test_index_add_paraphrase_stores_vectors_once(tmp_path: Path) -> None:
+    from tests.core.cli_runner import run_cli
+
+    source = tmp_path / "source.txt"
+    source.write_text(SOURCE, encoding="utf-8")
+    index = tmp_path / "index.db"
+    args = ["index", "add", str(source), "--index", str(index), "--paraphrase", "-q"]
+    first = run_cli(*args)
+    assert first.exit_code == 0, first.stderr
+    assert "sentence vectors for 1 documents" in first.stdout
+    again = run_cli(*args)
+    assert "sentence vectors for 0 documents" in again.stdout
+    with Store(index) as store:
+        assert rank_sources(store, REWRITTEN)[0].doc.id == "source"
