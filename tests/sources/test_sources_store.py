@@ -182,6 +182,26 @@ def test_analyzer_uses_chosen_lists(tmp_path: Path) -> None:
     assert chosen.data["score"] == pytest.approx(0.45)
 
 
+def test_the_verdict_reads_the_typed_ratings_the_analyzer_hands_on(tmp_path: Path) -> None:
+    """What the sources analyzer hands the verdict is typed (no dict digging), and the
+    report's ``data.sources`` is derived from those same fields."""
+    from spinlens.analyzers.results import sources_of
+    from spinlens.analyzers.verdict import reasons
+
+    settings = Settings()
+    store = SourceStore(settings.paths.sources_db)
+    store.replace_list("lin2023", "lin2023", "t", read(_write(tmp_path, "l.csv", LIN), "lin2023"))
+    doc = Document.from_text("Some text.", url="https://www.rt.com/news/1")
+    result = SourcesAnalyzer(settings=settings).analyze(doc, {})
+    typed = sources_of({"sources": result})
+    assert typed is not None and typed.domain == "rt.com"
+    assert [(r.list, r.domain, r.score) for r in typed.ratings] == [("lin2023", "rt.com", 0.29)]
+    assert typed.score == pytest.approx(0.29) and result.data == typed.as_data()
+    (reason,) = reasons.sources({"sources": result}, 1.0)
+    assert reason.text.startswith("The site rt.com has reliability 0.29 on: lin2023")
+    assert reason.ratings[0]["list"] == "lin2023" and reason.weight == pytest.approx(0.21)
+
+
 def test_analyzer_without_store_or_domain() -> None:
     analyzer = SourcesAnalyzer(settings=Settings())
     with_url = analyzer.analyze(Document.from_text("x", url="https://rt.com/"), {})

@@ -8,7 +8,13 @@ import pytest
 
 from spinlens.analyzers.base import Result
 from spinlens.analyzers.quotes import QuotesAnalyzer
-from spinlens.analyzers.results import Claim, ClaimsResult, FactCheckMatch
+from spinlens.analyzers.results import (
+    Claim,
+    ClaimsResult,
+    FactCheckMatch,
+    SourceRating,
+    SourcesResult,
+)
 from spinlens.analyzers.verdict import VerdictAnalyzer, load_calibration
 from spinlens.document import Document
 from spinlens.report.schema import Verdict
@@ -73,12 +79,10 @@ def test_true_match_lowers_the_score() -> None:
 
 
 def test_low_source_rating_is_a_reason_naming_its_lists() -> None:
-    sources = Result(
-        data={
-            "domain": "junk.example",
-            "score": 0.05,
-            "ratings": [{"list": "opensources", "score": 0.0, "label": "fake", "detail": ""}],
-        }
+    sources = SourcesResult(
+        domain="junk.example",
+        score=0.05,
+        ratings=(SourceRating("opensources", "junk.example", 0.0, "fake"),),
     )
     data = _verdict({"sources": sources})
     reason = next(r for r in data["reasons"] if "junk.example" in r["text"])
@@ -120,16 +124,14 @@ def test_techniques_weigh_by_density_not_raw_count() -> None:
     assert tiny == _technique_weight(TEXT.split(". ")[0] + ". It rained.\n")
 
 
-def _rating_sources(score: float = 0.1) -> Result:
-    return Result(
-        data={
-            "domain": "junk.example",
-            "score": score,
-            "ratings": [
-                {"list": "desk", "domain": "junk.example", "score": score, "label": "blocked"},
-                {"list": "notes", "domain": "junk.example", "score": None, "label": "seen"},
-            ],
-        }
+def _rating_sources(score: float = 0.1) -> SourcesResult:
+    return SourcesResult(
+        domain="junk.example",
+        score=score,
+        ratings=(
+            SourceRating("desk", "junk.example", score, "blocked"),
+            SourceRating("notes", "junk.example", None, "seen"),
+        ),
     )
 
 
@@ -144,7 +146,7 @@ def test_source_reason_rests_on_the_list_ratings_that_score_it() -> None:
 
 
 def test_a_score_without_a_rating_behind_it_is_no_reason() -> None:
-    orphan = Result(data={"domain": "junk.example", "score": 0.05, "ratings": []})
+    orphan = SourcesResult(domain="junk.example", score=0.05)
     with_orphan, without = _verdict({"sources": orphan}), _verdict({})
     for key in ("score", "label", "reasons"):
         assert with_orphan[key] == without[key]

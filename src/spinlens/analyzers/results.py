@@ -1,7 +1,9 @@
-"""Typed results analyzers hand each other: quotes, claims with fact-check matches, provenance.
+"""Typed results analyzers hand each other: quotes, claims with fact-check matches, provenance,
+source ratings.
 
 An analyzer that others read returns a :class:`~spinlens.analyzers.base.Result` subclass from
-here; readers use :func:`quotes_of`, :func:`claims_of` and :func:`provenance_of`, which give
+here; readers use :func:`quotes_of`, :func:`claims_of`, :func:`provenance_of` and
+:func:`sources_of`, which give
 the typed fields, or nothing when that analyzer did not run. No reader digs in ``span.attrs``
 or ``Result.data`` (those are the report's JSON, derived from these classes). Fields may be
 added (with defaults) without breaking readers; renaming or removing one needs a new
@@ -116,6 +118,21 @@ class QuoteCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceRating:
+    """One imported list's rating of the article's site (``sources``)."""
+
+    list: str  # the list's name, as imported
+    domain: str  # the list's key that matched: the site, a section or a page
+    score: float | None = None  # 0 (unreliable) .. 1; None when the list only labels
+    label: str = ""  # the list's own label ("fake", "blocked", "reliable")
+    detail: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report's ``data.sources.ratings`` item."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
 class QuotesResult(Result):
     quotes: tuple[Quote, ...] = ()
 
@@ -136,6 +153,21 @@ class ProvenanceResult(Result):
         return self.sources[0] if self.sources else None
 
 
+@dataclass(frozen=True, slots=True)
+class SourcesResult(Result):
+    domain: str | None = None
+    ratings: tuple[SourceRating, ...] = ()
+    score: float | None = None  # the mean of the ratings that score; None when none does
+
+    def as_data(self) -> dict[str, Any]:
+        """The report's ``data.sources`` section."""
+        return {
+            "domain": self.domain,
+            "ratings": [r.as_dict() for r in self.ratings],
+            "score": self.score,
+        }
+
+
 def quotes_of(context: Mapping[str, Result]) -> tuple[Quote, ...] | None:
     """The quotes analyzer's quotes; None when it did not run (not the same as none found)."""
     result = context.get("quotes")
@@ -150,3 +182,9 @@ def claims_of(context: Mapping[str, Result]) -> tuple[Claim, ...]:
 def provenance_of(context: Mapping[str, Result]) -> ProvenanceResult | None:
     result = context.get("provenance")
     return result if isinstance(result, ProvenanceResult) else None
+
+
+def sources_of(context: Mapping[str, Result]) -> SourcesResult | None:
+    """The site's ratings; None when sources did not run or could not check (no lists)."""
+    result = context.get("sources")
+    return result if isinstance(result, SourcesResult) else None

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from spinlens.analyzers.base import AnalyzerOptions, BaseAnalyzer, Result, register
+from spinlens.analyzers.results import SourceRating, SourcesResult
 from spinlens.config import Settings
 from spinlens.document import Document
 from spinlens.errors import DamagedStoreError, InputError
@@ -65,15 +66,11 @@ class SourcesAnalyzer(BaseAnalyzer):
             if not self._told:
                 self._told = True
                 logger.warning("spinlens: sources: %s", status.warning())
-            return Result(warnings=(status.warning(),), not_checked=(status,))
+            return SourcesResult(warnings=(status.warning(),), not_checked=(status,))
         target = _target(doc)
-        data: dict[str, Any] = {
-            "domain": host_of(target) if target else None,
-            "ratings": [],
-            "score": None,
-        }
+        domain = host_of(target) if target else None
         if target is None:
-            return Result(data=data)
+            return _result(SourcesResult(domain=domain))
         known = [info.name for info in self._store.lists()] if self._store is not None else []
         if self._store is None or not known:  # no store, or one with every list removed
             # Not checked, which is not the same as "no list rates this site": say which
@@ -81,11 +78,18 @@ class SourcesAnalyzer(BaseAnalyzer):
             status = inspect_store(SOURCES, self.path)
             if status.state == "ok":  # lists removed while the store was open
                 status = replace(status, state="empty")
-            return Result(data=data, warnings=(status.warning(),), not_checked=(status,))
+            return _result(
+                SourcesResult(domain=domain, warnings=(status.warning(),), not_checked=(status,))
+            )
         ratings = self._store.lookup(target, self.lists)
-        data["ratings"] = [r.as_dict() for r in ratings]
-        data["score"] = combine(ratings)
-        return Result(data=data, warnings=self._unknown_lists(known))
+        return _result(
+            SourcesResult(
+                domain=domain,
+                ratings=tuple(SourceRating(**r.as_dict()) for r in ratings),
+                score=combine(ratings),
+                warnings=self._unknown_lists(known),
+            )
+        )
 
     def _unknown_lists(self, known: list[str]) -> tuple[str, ...]:
         """A warning when ``analyzers.sources.lists`` names a list that is not imported."""
@@ -98,6 +102,11 @@ class SourcesAnalyzer(BaseAnalyzer):
             f"analyzers.sources.lists names lists that are not imported: {', '.join(unknown)} "
             f"(imported: {', '.join(known) or 'none'})",
         )
+
+
+def _result(result: SourcesResult) -> SourcesResult:
+    """The typed result with the report's ``data.sources`` derived from it."""
+    return replace(result, data=result.as_data())
 
 
 def _target(doc: Document) -> str | None:

@@ -20,6 +20,7 @@ from spinlens.analyzers.results import (
     SourceMatch,
     claims_of,
     provenance_of,
+    sources_of,
 )
 from spinlens.analyzers.verdict.signals import Evidence, Signal
 from spinlens.document import Document, Span
@@ -208,28 +209,17 @@ def _probability(match: FactCheckMatch) -> float:
 
 def sources(context: Mapping[str, Result], weight: float) -> list[Draft]:
     """The domain's rating: the one reason whose evidence is the domain, not a span."""
-    data = context["sources"].data if "sources" in context else {}
-    score = data.get("score")
-    if not isinstance(score, int | float):
+    result = sources_of(context)
+    if result is None or result.score is None:
         return []
-    rated = [
-        r
-        for r in data.get("ratings") or []
-        if isinstance(r, Mapping) and isinstance(r.get("score"), int | float)
-    ]
+    rated = [(r, r.score) for r in result.ratings if r.score is not None]
     if not rated:
         return []  # a combined score with no list behind it is no evidence
-    lists = ", ".join(
-        f"{_short(str(r['list']), 40)} ({_short(str(r.get('label')), 60)})" for r in rated
-    )
-    text = f"The site {_short(str(data.get('domain')), 80)} has reliability {score:.2f} on: {lists}"
+    lists = ", ".join(f"{_short(r.list, 40)} ({_short(r.label, 60)})" for r, _ in rated)
+    domain = result.domain or ""
+    text = f"The site {_short(domain, 80)} has reliability {result.score:.2f} on: {lists}"
     refs = tuple(
-        {
-            "list": str(r["list"]),
-            "domain": str(r.get("domain") or data.get("domain") or ""),
-            "score": float(r["score"]),
-            "label": str(r.get("label") or ""),
-        }
-        for r in rated
+        {"list": r.list, "domain": r.domain or domain, "score": score, "label": r.label}
+        for r, score in rated
     )
-    return [Draft(text, weight * (0.5 - float(score)), (), refs)]
+    return [Draft(text, weight * (0.5 - result.score), (), refs)]
