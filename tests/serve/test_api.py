@@ -290,3 +290,13 @@ def test_the_token_is_checked_before_routing_and_redirects() -> None:
             assert response.headers["www-authenticate"] == "Bearer"
         right = {"Authorization": "Bearer s3cret"}
         assert client.get("/api/v1/nope", headers=right).status_code == 404
+
+
+def test_ids_may_be_strings_or_integers_but_nothing_else(client: TestClient) -> None:
+    for given, kept in (("a-1", "a-1"), (42, "42")):
+        report = client.post("/api/v1/analyze", json={"text": QUOTED, "id": given})
+        assert report.status_code == 200 and report.json()["document"]["id"] == kept
+    for wrong in ({"nested": 1}, [1], True, 1.5):
+        response = client.post("/api/v1/analyze", json={"text": QUOTED, "id": wrong})
+        assert response.status_code == 422, wrong
+        assert response.json()["error"]["message"].startswith("body.id")

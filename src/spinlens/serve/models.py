@@ -36,7 +36,17 @@ class ArticleIn(BaseModel):
         description="fetched when neither text nor html is given, else recorded as metadata",
     )
     title: str | None = Field(default=None, max_length=1000)
-    id: str | None = Field(default=None, max_length=200)
+    id: str | None = Field(
+        default=None, max_length=200, description="a string, or an integer (kept as text)"
+    )
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _integer_id(cls, value: object) -> object:
+        """Integer ids (a CMS's row numbers) are accepted, as JSONL records accept them."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return value
 
     @field_validator("url")
     @classmethod
