@@ -134,3 +134,20 @@ def test_index_add_paraphrase_stores_vectors_once(tmp_path: Path) -> None:
     assert "sentence vectors for 0 documents" in again.stdout
     with Store(index) as store:
         assert rank_sources(store, REWRITTEN)[0].doc.id == "source"
+
+
+def test_the_analyzer_finds_a_rewritten_source_and_marks_the_reworded_sentence(
+    tmp_path: Path,
+) -> None:
+    from spinlens.config import Settings
+    from spinlens.document import Document
+    from spinlens.pipeline import Pipeline
+
+    with _store(tmp_path):
+        pass
+    settings = Settings.model_validate({"paths": {"index": str(tmp_path / "index.db")}})
+    pipeline = Pipeline(["quotes", "provenance"], settings=settings, raise_errors=True)
+    report = pipeline.run(Document.from_text(COPY, language="en"))
+    assert report.data["provenance"]["best_source"] == "src"
+    found = [f for f in report.findings if f.label == "paraphrased"]
+    assert [f.text for f in found] == [REWORDED]

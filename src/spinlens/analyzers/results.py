@@ -78,6 +78,7 @@ class SourceMatch:
     title: str | None = None
     url: str | None = None
     date: str | None = None
+    paraphrase: float | None = None  # sentence-embedding score (indexes built --paraphrase)
 
 
 @dataclass(frozen=True, slots=True)

@@ -116,7 +116,8 @@ class ProvenanceAnalyzer(BaseAnalyzer):
         checks = tuple(_quote_check(q) for q in result.get("quotes", []))
         sources = tuple(_source(s) for s in result["sources"])
         mutations = tuple(_mutation(m) for m in result["mutations"])
-        confidence = sources[0].containment
+        # a rewritten copy shares meaning, not words: its paraphrase score is the evidence
+        confidence = max(sources[0].containment, sources[0].paraphrase or 0.0)
         spans = [
             *(_mutation_span(doc, m, confidence) for m in mutations if m.in_article),
             *(_quote_span(doc, q) for q in checks),
@@ -159,6 +160,7 @@ def _source(s: Mapping[str, Any]) -> SourceMatch:
         title=s.get("title"),
         url=s.get("url"),
         date=s.get("date"),
+        paraphrase=s.get("paraphrase"),
     )
 
 
