@@ -120,6 +120,16 @@ def test_slow_clients_are_answered_408_and_disconnected() -> None:
         assert b'"E606"' in answer and b"connection: close" in answer.lower()
 
 
+def test_unparsable_requests_get_the_json_error_shape() -> None:
+    with live_server() as (_, port):
+        for request in (b"NOT HTTP AT ALL\r\n\r\n", b"GET / HTTP/1.1\r\nX: " + b"a" * 70_000):
+            with socket.create_connection(("127.0.0.1", port)) as sock:
+                sock.sendall(request)
+                answer = _closed_by_server(sock)
+            assert answer.startswith(b"HTTP/1.1 400 "), answer[:80]
+            assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"]["code"] == "E100"
+
+
 def test_open_connections_are_bounded() -> None:
     with live_server(max_connections=3, retry_after=4) as (base, port):
         idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]

@@ -3,7 +3,8 @@
 uvicorn times out idle keep-alive connections but not a client that trickles its request
 headers: such a connection is held for as long as the client likes. :class:`GuardedH11`
 closes a connection whose headers are not complete within ``client_timeout`` seconds (the
-body's deadline is the request gate's, :mod:`spinlens.serve.gate`). It also bounds open
+body's deadline is the request gate's, :mod:`spinlens.serve.gate`), and answers requests it
+cannot parse in the API's JSON error shape. It also bounds open
 connections: past ``max_connections``, a new connection's request is answered 503
 (``E601``, ``Retry-After``, in the API's JSON error shape) and the connection closed.
 uvicorn's own ``limit_concurrency`` does the same in plain text, so it is not used.
@@ -75,6 +76,15 @@ class GuardedH11(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)
+
+    def send_400_response(self, msg: str) -> None:
+        """A request h11 cannot parse (bad request line, headers over 64 KB) gets the API's
+        JSON error shape too, not uvicorn's plain text; the connection is closed."""
+        self._disarm()
+        if not self.transport.is_closing():
+            message = f"malformed HTTP request ({msg.rstrip('.')})"
+            self.transport.write(raw_response(400, "Bad Request", "E100", message))
+            self.transport.close()
 
     def _arm(self) -> None:
         self._disarm()
