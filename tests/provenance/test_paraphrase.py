@@ -58,10 +58,14 @@ def test_reworded_sentence_is_one_paraphrased_change_with_its_source_sentence(
         "Officials said the plan adds funding for public schools and road repairs."
     )
     assert para[0]["op"] == "substituted" and para[0]["level"] == "sentence"
-    assert not any(
-        m["level"] == "sentence" and m["op"] == "inserted" and m["text"] == REWORDED
-        for m in result["mutations"]
-    )
+    # no other change reaches into the reworded sentence or the source sentence it rewords
+    mine = (COPY.index(REWORDED), COPY.index(REWORDED) + len(REWORDED))
+    theirs = (para[0]["source_start"], para[0]["source_end"])
+    for m in result["mutations"]:
+        if m is para[0]:
+            continue
+        assert m["end"] <= mine[0] or m["start"] >= mine[1] or m["start"] == m["end"], m
+        assert m["source_end"] <= theirs[0] or m["source_start"] >= theirs[1], m
 
 
 def test_without_vectors_the_same_sentence_is_not_paraphrased(tmp_path: Path) -> None:

@@ -86,7 +86,63 @@ def with_paraphrases(
                 return True
         return False
 
-    kept = [c for c in alignment.changes if not inside(c)]
+    mine = [a for a, _, _ in pairs]
+    theirs = [s for _, s, _ in pairs]
+    kept = []
+    for change in alignment.changes:
+        if inside(change):
+            continue
+        clipped = _clip(change, text, source, mine, theirs)
+        if clipped is not None:
+            kept.append(clipped)
     kept += [Change("substituted", "sentence", a, b, s, e) for (a, b), (s, e), _ in pairs]
     kept.sort(key=lambda c: (c.start, c.end, c.source_start))
     return Alignment(tuple(kept), alignment.aligned)
+
+
+def _outside(start: int, end: int, text: str, taken: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """``[start, end)`` less the paired sentences it runs into at either end (spaces and
+    stops trimmed), so a diff run crossing a sentence boundary keeps only its unpaired part."""
+    for a, b in taken:
+        if a <= start < b < end:
+            start = b
+        if start < a < end <= b:
+            end = a
+    while start < end and (text[start].isspace() or text[start] in ".,;:!?"):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, max(start, end)
+
+
+def _clip(
+    change: Change,
+    text: str,
+    source: str,
+    mine: Sequence[tuple[int, int]],
+    theirs: Sequence[tuple[int, int]],
+) -> Change | None:
+    """A word-level change running into a paired sentence, cut back to what lies outside it
+    (the op follows what is left: both sides, the article's only, or the source's only)."""
+    if change.level != "word":
+        return change
+    start, end = change.start, change.end
+    s_start, s_end = change.source_start, change.source_end
+    if end > start:
+        start, end = _outside(start, end, text, mine)
+    if s_end > s_start:
+        s_start, s_end = _outside(s_start, s_end, source, theirs)
+    if (start, end, s_start, s_end) == (
+        change.start,
+        change.end,
+        change.source_start,
+        change.source_end,
+    ):
+        return change
+    if end > start and s_end > s_start:
+        return Change("substituted", "word", start, end, s_start, s_end)
+    if end > start:
+        return Change("inserted", "word", start, end, s_start, s_start)
+    if s_end > s_start:
+        return Change("deleted", "word", start, start, s_start, s_end)
+    return None
