@@ -129,12 +129,14 @@ def propaganda(
 def provenance(
     doc: Document, context: Mapping[str, Result], weights: Mapping[str, Any]
 ) -> list[Draft]:
-    """Mutations of the likely source, and quotes checked against it."""
+    """Mutations of the likely source, and quotes checked against it; both weighed by how
+    sure it is that the source came first (:func:`_direction`)."""
     result = provenance_of(context)
     if result is None:
         return []
+    direction = _direction(doc, result.best_source, weights)
     drafts: list[Draft] = [
-        _quote_check(doc, check, weights["quote_checks"][check.label])
+        _quote_check(doc, check, weights["quote_checks"][check.label] * direction)
         for check in result.quote_checks
         if check.label in weights["quote_checks"]
     ]
@@ -144,13 +146,31 @@ def provenance(
             groups[m.type].append(Evidence(m.start, m.end, "provenance", m.type))
     source = _source_name(result.best_source)
     for label, evidence in groups.items():
-        w = weights["provenance"][label] * math.log1p(len(evidence)) / math.log(2)
+        w = weights["provenance"][label] * math.log1p(len(evidence)) / math.log(2) * direction
+        if not w:
+            continue
         text = (
             f"Changed from its likely source{source} ({human_label(label)}, {len(evidence)}): "
             f"{_examples(doc, evidence, 3)}"
         )
         drafts.append(Draft(text, w, tuple(evidence)))
     return drafts
+
+
+def _direction(doc: Document, source: SourceMatch | None, weights: Mapping[str, Any]) -> float:
+    """How much the changes from the likely source say about this article.
+
+    A change is the article's only if the source came first. With both dates known, a source
+    dated after the article is a later copy of it (its changes are the copy's): no weight. A
+    dated source and an undated article (text pasted by a reader) are taken in that order. An
+    undated source gives no order (a fake rewrite indexed beside the original looks like the
+    original's "source"): ``provenance_undated`` of the weight.
+    """
+    theirs = (source.date or "")[:10] if source else ""
+    ours = (doc.date or "")[:10]
+    if theirs and ours:
+        return 0.0 if theirs > ours else 1.0
+    return 1.0 if theirs else float(weights.get("provenance_undated", 1.0))
 
 
 def _source_name(source: SourceMatch | None) -> str:
