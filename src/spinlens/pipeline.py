@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from spinlens._version import __version__
-from spinlens.analyzers.base import Analyzer, Result, create, registry
+from spinlens.analyzers.base import Analyzer, Result, create, parse_options, registry
 from spinlens.config import Settings, load_settings
 from spinlens.deadline import check as check_deadline
 from spinlens.document import Document
@@ -45,6 +45,18 @@ def select_analyzers(only: Sequence[str] | None = None, skip: Sequence[str] = ()
     else:
         names = [n for n, f in known.items() if getattr(f, "default_enabled", True)]
     return [n for n in names if n not in set(skip)]
+
+
+def check_analyzer_sections(settings: Settings) -> None:
+    """Every ``[analyzers.X]`` section names a known analyzer and only its options, whether X
+    runs or not: a typo in spinlens.toml fails now (exit 5), not the day X is switched on."""
+    known = registry()
+    for name, options in settings.analyzers.items():
+        if name not in known:
+            raise UnknownAnalyzerError(
+                f"analyzers.{name}: unknown analyzer (known: {', '.join(sorted(known))})"
+            )
+        parse_options(known[name], options)
 
 
 def _order(analyzers: dict[str, Analyzer]) -> list[Analyzer]:
@@ -87,6 +99,7 @@ class Pipeline:
         raise_errors: bool = False,
     ) -> None:
         self.settings = settings or Settings()
+        check_analyzer_sections(self.settings)
         chosen = (
             list(names)
             if names is not None
