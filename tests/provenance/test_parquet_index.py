@@ -155,10 +155,48 @@ def test_spark_built_parquet_index_equals_the_sqlite_index(spark: Any, tmp_path:
     for key in ("documents", "words", "band_rows", "fingerprint_rows", "format", "params"):
         assert got_stats[key] == expected_stats[key], key
 
+    _assert_every_entry_point_reads(out, sqlite_path, seed)
+
     (out / MANIFEST).unlink()  # as if the build had died before its last step
     with pytest.raises(ConfigError, match="not a complete Parquet index"), open_index(out):
         pass
     assert inspect_index(out).state == "unreadable"
+
+
+def _assert_every_entry_point_reads(out: Path, sqlite_path: Path, seed: str) -> None:
+    """trace (CLI), index stats, analyze (the pipeline's analyzer) and serve on the folder."""
+    from fastapi.testclient import TestClient
+
+    from spinlens.config import Settings
+    from spinlens.document import Document
+    from spinlens.pipeline import Pipeline
+    from spinlens.serve import ServeConfig, create_app
+    from tests.core.cli_runner import run_cli
+    from tests.serve.conftest import LOCAL
+
+    def cli_trace(index: Path) -> Any:
+        run = run_cli("trace", str(SEED), "--index", str(index), "--format", "json")
+        assert run.exit_code == 0, run.stderr
+        return json.loads(run.stdout)
+
+    assert cli_trace(out) == cli_trace(sqlite_path)
+    stats = run_cli("index", "stats", "--index", str(out), "--json")
+    assert stats.exit_code == 0 and json.loads(stats.stdout)["documents"] == 305
+
+    def analyzed(index: Path) -> Any:
+        settings = Settings.model_validate({"paths": {"index": str(index)}})
+        pipeline = Pipeline(["quotes", "provenance"], settings=settings, raise_errors=True)
+        return pipeline.run(Document.from_text(seed, language="en")).data["provenance"]
+
+    data = analyzed(out)
+    assert data == analyzed(sqlite_path) and data["best_source"] == "wire-isis-soleimani"
+
+    settings = Settings.model_validate({"paths": {"index": str(out)}})
+    app = create_app(settings, ServeConfig(), Pipeline(["quotes"], settings=settings))
+    with TestClient(app, base_url=LOCAL) as client:
+        served = client.post("/api/v1/trace", json={"text": seed})
+    assert served.status_code == 200, served.text
+    assert served.json()["sources"] == data["sources"]
 
 
 def _manifest(folder: Path) -> Path:
