@@ -12,11 +12,16 @@ Starts ``spinlens serve --only quotes --token T`` in a subprocess and prints:
    the server closed, and after how many seconds (``--client-timeout``);
 3. how long a URL analysis of a page trickling one byte a second took to be abandoned
    (``limits.url_timeout``, 15 s by default), with ``--allow-private-urls``.
+
+With ``--cancel-words N`` it instead starts the full default pipeline with ``--workers 1
+--timeout 3``, sends one text of N words, and prints when the 504 came and when the worker
+was free again (the analysis stopped at its deadline check).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import subprocess
@@ -38,10 +43,13 @@ def free_port() -> int:
         return port
 
 
-def start_server(port: int, extra: list[str]) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "spinlens", "serve", "--port", str(port), "--only", "quotes"]
+def start_server(
+    port: int, extra: list[str], only: tuple[str, ...] | list[str] = ("quotes",)
+) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "spinlens", "serve", "--port", str(port)]
+    command += [arg for name in only for arg in ("--only", name)]
     server = subprocess.Popen([*command, *extra], stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
@@ -49,7 +57,7 @@ def start_server(port: int, extra: list[str]) -> subprocess.Popen[bytes]:
         except OSError:
             time.sleep(0.3)
     server.kill()
-    raise SystemExit("the server did not start within 120 s")
+    raise SystemExit("the server did not start within 300 s")
 
 
 def rss_mb(pid: int) -> float:
@@ -157,13 +165,49 @@ def trickling_url(port: int) -> None:
     site.shutdown()
 
 
+def cancelled_analysis(words: int) -> None:
+    port = free_port()
+    server = start_server(port, ["--workers", "1", "--timeout", "3"], only=[])
+    text = " ".join(["The minister said the plan would fail badly."] * (words // 8))
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/analyze",
+        data=f'{{"text": "{text}"}}'.encode(),
+        headers={"content-type": "application/json"},
+    )
+    try:
+        began = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=600) as response:
+                status: object = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        answered = time.monotonic() - began
+        busy = 1
+        while busy:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as health:
+                busy = int(json.loads(health.read())["busy"])
+            time.sleep(0.05)
+        freed = time.monotonic() - began
+        print(
+            f"{words} words, full pipeline, --timeout 3: answered {status} after {answered:.1f} s,"
+            f" worker free after {freed:.1f} s"
+        )
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--uploads", type=int, default=60)
     parser.add_argument("--mb", type=float, default=5.99)
     parser.add_argument("--slow", type=int, default=300)
     parser.add_argument("--client-timeout", type=float, default=10.0)
+    parser.add_argument("--cancel-words", type=int, default=0)
     args = parser.parse_args()
+    if args.cancel_words:
+        cancelled_analysis(args.cancel_words)
+        return
     port = free_port()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     extra = ["--token", TOKEN, "--allow-private-urls", "--max-connections", "1000"]
