@@ -13,9 +13,9 @@ from pathlib import Path
 README = Path(__file__).parents[2] / "README.md"
 
 
-def _python_block(section: str) -> str:
-    text = README.read_text(encoding="utf-8")
-    body = text.split(f"\n### {section}\n", 1)[1]
+def _python_block(section: str, doc: Path = README) -> str:
+    text = doc.read_text(encoding="utf-8")
+    body = text.split(f" {section}\n", 1)[1]
     match = re.search(r"```python\n(.*?)```", body, re.S)
     assert match, f"no python example under '### {section}'"
     return match.group(1)
@@ -54,3 +54,16 @@ print([f.text for f in report.findings])
     run = _run(_python_block("Writing an analyzer") + check, tmp_path)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().splitlines()[-1] == "['REGIME', 'LIED']"
+
+
+def test_the_first_api_example_runs(tmp_path: Path) -> None:
+    """docs/api.md's first example is the issue's "done" check: a verdict label, then 2."""
+    run = _run(_python_block("A pipeline you keep", README.parent / "docs" / "api.md"), tmp_path)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[-1] == "2" and lines[0] in {
+        "reliable",
+        "mixed",
+        "unreliable",
+        "insufficient evidence",
+    }
