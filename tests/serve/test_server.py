@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import uvicorn
 
 from spinlens.serve import ServeConfig
 from spinlens.serve.server import uvicorn_server
@@ -26,8 +27,9 @@ QUOTED = 'The mayor said "the bridge will open in May" at a press event on Tuesd
 
 
 @contextmanager
-def live_server(**config: object) -> Iterator[tuple[str, int]]:
-    """(base URL, port) of the quotes-only app served by uvicorn as ``spinlens serve`` runs it."""
+def live_server(**config: object) -> Iterator[tuple[str, int, uvicorn.Server]]:
+    """(base URL, port, server) of the quotes-only app served by uvicorn as ``spinlens serve``
+    runs it."""
     app = make_app(**config)
     server = uvicorn_server(app, ServeConfig.model_validate(config))
     sock = socket.socket()
@@ -41,7 +43,7 @@ def live_server(**config: object) -> Iterator[tuple[str, int]]:
         time.sleep(0.02)
     assert server.started, "uvicorn did not start"
     try:
-        yield f"http://localhost:{port}", port
+        yield f"http://localhost:{port}", port, server
     finally:
         server.should_exit = True
         thread.join(10)
@@ -67,7 +69,7 @@ def test_an_oversized_upload_gets_a_413_that_urllib_and_requests_can_read() -> N
     import requests
 
     big = b'{"text": "' + b"x" * 60_000_000 + b'"}'
-    with live_server() as (base, _):
+    with live_server() as (base, _, _):
         status, body = post(f"{base}/api/v1/analyze", big)
         assert status == 413 and body["error"]["code"] == "E104"
         answer = requests.post(
@@ -104,7 +106,7 @@ def _closed_by_server(sock: socket.socket, trickle: bytes = b"") -> bytes:
 
 def test_slow_clients_are_answered_408_and_disconnected() -> None:
     headers = b"POST /api/v1/analyze HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5000\r\n"
-    with live_server(client_timeout=0.5) as (_, port):
+    with live_server(client_timeout=0.5) as (_, port, _):
         # Headers trickled a byte at a time (the deadline is for all of them, not per byte).
         with socket.create_connection(("127.0.0.1", port)) as sock:
             answer = _closed_by_server(sock, headers + b"X-Padding: " + b"a" * 2000)
@@ -121,7 +123,7 @@ def test_slow_clients_are_answered_408_and_disconnected() -> None:
 
 
 def test_unparsable_requests_get_the_json_error_shape() -> None:
-    with live_server() as (_, port):
+    with live_server() as (_, port, _):
         for request in (b"NOT HTTP AT ALL\r\n\r\n", b"GET / HTTP/1.1\r\nX: " + b"a" * 70_000):
             with socket.create_connection(("127.0.0.1", port)) as sock:
                 sock.sendall(request)
@@ -131,16 +133,20 @@ def test_unparsable_requests_get_the_json_error_shape() -> None:
 
 
 def test_open_connections_are_bounded() -> None:
-    with live_server(max_connections=3, retry_after=4) as (base, port):
+    with live_server(max_connections=3, retry_after=4) as (base, port, server):
         idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
         try:
-            time.sleep(0.2)  # let the server accept them
+            deadline = time.monotonic() + 10  # until the server has accepted them
+            while len(server.server_state.connections) < 3 and time.monotonic() < deadline:
+                time.sleep(0.02)
             status, body = post(f"{base}/api/v1/analyze", json.dumps({"text": QUOTED}).encode())
             assert status == 503 and body["error"]["code"] == "E601"
         finally:
             for sock in idle:
                 sock.close()
-        time.sleep(0.2)
+        deadline = time.monotonic() + 10  # until the server has seen them go
+        while server.server_state.connections and time.monotonic() < deadline:
+            time.sleep(0.02)
         assert post(f"{base}/api/v1/analyze", json.dumps({"text": QUOTED}).encode())[0] == 200
 
 
@@ -190,7 +196,7 @@ def test_unauthenticated_uploads_are_not_read_into_memory() -> None:
         for thread in threads:
             thread.join()
 
-    with live_server(token="s3cret") as (base, _):
+    with live_server(token="s3cret") as (base, _, _):
         uploads()  # warm-up: allocator pools, threads
         statuses.clear()
         before = _rss_bytes()
