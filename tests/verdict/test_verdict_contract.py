@@ -82,7 +82,7 @@ def test_low_source_rating_is_a_reason_naming_its_lists() -> None:
     sources = SourcesResult(
         domain="junk.example",
         score=0.05,
-        ratings=(SourceRating("opensources", "junk.example", 0.0, "fake"),),
+        ratings=(SourceRating("opensources", "junk.example", 0.0, "fake", ""),),
     )
     data = _verdict({"sources": sources})
     reason = next(r for r in data["reasons"] if "junk.example" in r["text"])
@@ -129,8 +129,8 @@ def _rating_sources(score: float = 0.1) -> SourcesResult:
         domain="junk.example",
         score=score,
         ratings=(
-            SourceRating("desk", "junk.example", score, "blocked"),
-            SourceRating("notes", "junk.example", None, "seen"),
+            SourceRating("desk", "junk.example", score, "blocked", ""),
+            SourceRating("notes", "junk.example", None, "seen", ""),
         ),
     )
 

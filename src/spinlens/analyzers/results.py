@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from spinlens.analyzers.base import Result
+from spinlens.sources.store import Rating
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,19 +119,9 @@ class QuoteCheck:
     similarity: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRating:
-    """One imported list's rating of the article's site (``sources``)."""
-
-    list: str  # the list's name, as imported
-    domain: str  # the list's key that matched: the site, a section or a page
-    score: float | None = None  # 0 (unreliable) .. 1; None when the list only labels
-    label: str = ""  # the list's own label ("fake", "blocked", "reliable")
-    detail: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        """The report's ``data.sources.ratings`` item."""
-        return asdict(self)
+# One imported list's rating of the site: the ratings store's own type (list, domain, score,
+# label, detail), handed on as it is rather than copied into a look-alike.
+SourceRating = Rating
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from pydantic import Field
 
 from spinlens.analyzers.base import AnalyzerOptions, BaseAnalyzer, Result, register
-from spinlens.analyzers.results import SourceRating, SourcesResult
+from spinlens.analyzers.results import SourcesResult
 from spinlens.config import Settings
 from spinlens.document import Document
 from spinlens.errors import DamagedStoreError, InputError
@@ -85,7 +85,7 @@ class SourcesAnalyzer(BaseAnalyzer):
         return _result(
             SourcesResult(
                 domain=domain,
-                ratings=tuple(SourceRating(**r.as_dict()) for r in ratings),
+                ratings=tuple(ratings),
                 score=combine(ratings),
                 warnings=self._unknown_lists(known),
             )
