@@ -61,10 +61,10 @@ def _wait_idle(client: TestClient, seconds: float = 15) -> int:
 def test_a_timed_out_request_frees_its_worker_for_the_next_ones() -> None:
     from spinlens.document.loaders import document_from_text
 
-    document_from_text("a text to load the language model now")  # not in the 0.5 s below
+    document_from_text("a text to load the language model now")  # not in the 2 s below
     settings = Settings()
     pipeline = Pipeline(["test_endless", "quotes"], settings=settings)
-    app = create_app(settings, ServeConfig(workers=1, queue=0, timeout=0.5), pipeline)
+    app = create_app(settings, ServeConfig(workers=1, queue=0, timeout=2.0), pipeline)
     with TestClient(app, base_url=LOCAL) as client:
         warm = client.post("/api/v1/analyze", json={"text": "quick text that ends at once"})
         assert warm.status_code == 200
