@@ -11,9 +11,10 @@ import pytest
 
 from spinlens.labels import human_label
 from spinlens.report.render.html import render_html
-from spinlens.report.render.redline import Block, insertion_point, rows
+from spinlens.report.render.redline import insertion_point, rows
 from spinlens.report.render.text import render_text
 from spinlens.report.schema import (
+    AlignedBlock,
     DocumentInfo,
     Finding,
     NotChecked,
@@ -207,7 +208,10 @@ SOURCE = "Para one stays.\n\nA removed paragraph.\n\nPara two stays here."
 
 
 def test_redline_rows_pair_each_paragraph_with_its_source() -> None:
-    blocks = [Block(0, 17, 0, 17), Block(41, 60, 39, 58)]
+    blocks = [
+        AlignedBlock(start=0, end=17, source_start=0, source_end=17),
+        AlignedBlock(start=41, end=60, source_start=39, source_end=58),
+    ]
     found = rows(ARTICLE, SOURCE, [0, 17, 41], blocks)
     pairs = [(ARTICLE[r.start : r.end], SOURCE[r.source_start : r.source_end]) for r in found]
     assert pairs == [

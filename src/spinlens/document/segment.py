@@ -14,7 +14,7 @@ def split_paragraphs(text: str) -> Iterator[Span]:
     News text pasted from the web rarely keeps blank lines, so every line is a paragraph.
     """
     for match in re.finditer(r"[^\r\n]+", text):
-        start, end = _strip(text, match.start(), match.end())
+        start, end = strip_span(text, match.start(), match.end())
         if end > start:
             yield Span(start, end, "paragraph")
 
@@ -32,12 +32,13 @@ def split_sentences(text: str, paragraphs: Sequence[Span]) -> Iterator[Span]:
         chunk = text[paragraph.start : paragraph.end]
         _, offsets = blingfire.text_to_sentences_and_offsets(chunk)
         for first, last in offsets:
-            start, end = _strip(text, paragraph.start + first, paragraph.start + last)
+            start, end = strip_span(text, paragraph.start + first, paragraph.start + last)
             if end > start:
                 yield Span(start, end, "sentence")
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start:end`` narrowed to leave out the white space at both ends."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -10,19 +10,13 @@ starts. Cutting both texts at the mapped paragraph starts gives rows that stay l
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+
+from spinlens.document.segment import strip_span
+from spinlens.report.schema import AlignedBlock
 
 CONTEXT = 40
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    start: int
-    end: int
-    source_start: int
-    source_end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,23 +29,20 @@ class Row:
     source_end: int
 
 
-def blocks_of(raw: Iterable[Any], article_len: int, source_len: int) -> list[Block]:
-    """Well-formed aligned blocks (untrusted report data), in article order."""
-    blocks = []
-    for b in raw:
-        if not isinstance(b, Mapping):
-            continue
-        values = [b.get(k) for k in ("start", "end", "source_start", "source_end")]
-        ints = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
-        if len(ints) != 4:
-            continue
-        start, end, s_start, s_end = ints
-        if 0 <= start <= end <= article_len and 0 <= s_start <= s_end <= source_len:
-            blocks.append(Block(start, end, s_start, s_end))
-    return sorted(blocks, key=lambda b: b.start)
+def blocks_of(
+    aligned: Iterable[AlignedBlock], article_len: int, source_len: int
+) -> list[AlignedBlock]:
+    """The aligned blocks (typed by the report model, but untrusted report data) that fall
+    inside both texts, in article order."""
+    inside = [
+        b
+        for b in aligned
+        if b.start <= b.end <= article_len and b.source_start <= b.source_end <= source_len
+    ]  # offsets are never negative (the model says ge=0)
+    return sorted(inside, key=lambda b: b.start)
 
 
-def to_source(pos: int, blocks: Sequence[Block], source_len: int) -> int:
+def to_source(pos: int, blocks: Sequence[AlignedBlock], source_len: int) -> int:
     """The source offset matching article offset ``pos``."""
     i = bisect_right([b.start for b in blocks], pos) - 1
     if i >= 0 and pos <= blocks[i].end:
@@ -63,7 +54,7 @@ def to_source(pos: int, blocks: Sequence[Block], source_len: int) -> int:
 
 
 def rows(
-    article: str, source: str, paragraph_starts: Iterable[int], blocks: Sequence[Block]
+    article: str, source: str, paragraph_starts: Iterable[int], blocks: Sequence[AlignedBlock]
 ) -> list[Row]:
     """One row per article paragraph; the whole texts in one row when nothing is aligned."""
     n, m = len(article), len(source)
@@ -83,17 +74,9 @@ def rows(
 
 def _trimmed(article: str, source: str, row: Row) -> Row:
     """Without the blank lines between paragraphs (the rows already separate them)."""
-    a, b = _strip(article, row.start, row.end)
-    s, e = _strip(source, row.source_start, row.source_end)
+    a, b = strip_span(article, row.start, row.end)
+    s, e = strip_span(source, row.source_start, row.source_end)
     return Row(a, b, s, e)
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def insertion_point(source: str, at: int, width: int = CONTEXT) -> tuple[str, str]:

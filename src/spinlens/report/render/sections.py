@@ -155,7 +155,7 @@ def provenance_view(report: Report) -> dict[str, Any] | None:
         Mark(f"m{i}", m.op, m.type, m.source_start, m.source_end, "")
         for i, m in enumerate(data.mutations)
     ]
-    blocks = redline.blocks_of((b.model_dump() for b in data.aligned), len(article), len(source))
+    blocks = redline.blocks_of(data.aligned, len(article), len(source))
     starts = [p.start for p in report.document.paragraphs]
     return {
         "not_checked": missing,
