@@ -34,7 +34,11 @@ DEBATE_BLOCK = 1000  # ClaimBuster sentence ids per stand-in "debate" of dev-tes
 
 
 def fit_logistic(
-    x: Matrix, y: Sequence[int], balanced: bool = True, l2: float = 1e-4, steps: int = 50
+    x: npt.NDArray[np.floating[Any]],
+    y: Sequence[int],
+    balanced: bool = True,
+    l2: float = 1e-4,
+    steps: int = 50,
 ) -> tuple[list[float], float]:
     """``sigmoid(w . x + b)`` by Newton's method; ``balanced`` weights both classes equally
     (each class's weights sum to half the rows), so 0.5 is the balanced-error cut rather

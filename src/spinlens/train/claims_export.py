@@ -213,7 +213,14 @@ def main(argv: list[str] | None = None) -> None:
         help="default: models/checkworthy in the user data folder",
     )
     args = parser.parse_args(argv)
-    for line in recalibrate(args.model or default_out(), args.data):
+    folder = args.model or default_out()
+    if not (folder / "model.onnx").is_file() and (folder / "weights.npz").is_file():
+        from spinlens.train.claims import recalibrate as recalibrate_linear
+
+        lines = recalibrate_linear(folder, args.data)  # checkworthy-fast or the linear model
+    else:
+        lines = recalibrate(folder, args.data)
+    for line in lines:
         print(line)
 
 
