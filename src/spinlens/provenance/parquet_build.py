@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 DEFAULT_BUCKETS = 64
-ROW_GROUP_BYTES = 16 << 20  # small row groups: a key lookup reads less past the min/max test
+ROW_GROUP_BYTES = 4 << 20  # small row groups: a key lookup reads less past the min/max test
 DOC_SCHEMA = (
     "pk long, id string, url string, title string, date string, source string, "
     "content_hash string, n_words int, text string"
