@@ -79,3 +79,18 @@ def test_batch_and_analyze_read_the_pages_of_a_web_archive(tmp_path: Path) -> No
     run = run_cli("analyze", str(archive), "--only", "quotes", "-f", "jsonl")
     assert [json.loads(x)["document"]["url"] for x in run.stdout.splitlines()] == [WIRE_URL]
     assert "not HTML" in run.stderr
+
+
+def test_index_add_fetches_a_feed_whatever_its_file_name(tmp_path: Path) -> None:
+    """What analyze refuses as a feed, ``index add`` (which its message names) reads as one,
+    even without a .xml/.rss name: its links are fetched, not the XML indexed as an article."""
+    from tests.provenance.site import Site, serve
+
+    site = Site(pages={})
+    for wire in serve(site):
+        feed = tmp_path / "desk-feed"
+        feed.write_bytes(rss([("Gone", f"{wire.base}/gone.html", "Thu, 09 Jan 2020 10:00:00 GMT")]))
+        db = str(tmp_path / "i.sqlite")
+        run = run_cli("index", "add", str(feed), "--index", db, "-q", "--allow-private")
+        assert "E108" not in run.stderr, run.stderr
+        assert [path for path in wire.paths() if path.endswith("gone.html")], "the link was fetched"

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from spinlens.document.loaders import Limits, Loaded, read_documents
+from spinlens.document.loaders.listings import listing_kind
 from spinlens.document.loaders.url import is_url
 from spinlens.document.loaders.warc import is_warc_path, iter_warc_file, looks_like_warc
 from spinlens.errors import InputError
@@ -69,7 +70,9 @@ def _iter_file(path: Path, limits: Limits, crawl: Crawler) -> Iterator[Loaded]:
         yield from iter_warc_file(
             path, max_bytes=limits.max_bytes, min_words=crawl.limits.min_words
         )
-    elif name.endswith(LISTING_SUFFIXES) and _sniff(path, is_listing):
+    elif (name.endswith(LISTING_SUFFIXES) and _sniff(path, is_listing)) or _sniff(
+        path, lambda head: listing_kind(head) is not None
+    ):  # a listing by its content whatever its name, as analyze and batch tell one
         yield from _iter_listing_file(path, crawl)
     else:
         yield from read_documents([str(path)], limits, light=True)
