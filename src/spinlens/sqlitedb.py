@@ -59,49 +59,76 @@ class _Where:
     what: str = "store"
     rebuild: str = "the command that filled it"
 
+    def _raise(self, exc: sqlite3.DatabaseError) -> None:
+        if is_damage(exc):
+            raise damaged(self.path, self.what, self.rebuild, exc) from None
+
     @contextmanager
     def _guard(self) -> Iterator[None]:
         try:
             yield
         except sqlite3.DatabaseError as exc:
-            if is_damage(exc):
-                raise damaged(self.path, self.what, self.rebuild, exc) from None
+            self._raise(exc)
             raise
 
 
 class GuardedCursor(_Where, sqlite3.Cursor):
-    """A cursor whose statements and fetches report damage as DamagedStoreError."""
+    """A cursor whose statements and fetches report damage as DamagedStoreError.
+
+    Plain ``try`` blocks rather than ``_guard``: these run once per statement and per row.
+    """
 
     def execute(self, *args: Any) -> GuardedCursor:
-        with self._guard():
+        try:
             super().execute(*args)
-            return self
+        except sqlite3.DatabaseError as exc:
+            self._raise(exc)
+            raise
+        return self
 
     def executemany(self, *args: Any) -> GuardedCursor:
-        with self._guard():
+        try:
             super().executemany(*args)
-            return self
+        except sqlite3.DatabaseError as exc:
+            self._raise(exc)
+            raise
+        return self
 
     def executescript(self, *args: Any) -> GuardedCursor:
-        with self._guard():
+        try:
             super().executescript(*args)
-            return self
+        except sqlite3.DatabaseError as exc:
+            self._raise(exc)
+            raise
+        return self
 
     def fetchone(self) -> Any:
-        with self._guard():
+        try:
             return super().fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._raise(exc)
+            raise
 
     def fetchmany(self, *args: Any) -> list[Any]:
-        with self._guard():
+        try:
             return super().fetchmany(*args)
+        except sqlite3.DatabaseError as exc:
+            self._raise(exc)
+            raise
 
     def fetchall(self) -> list[Any]:
-        with self._guard():
+        try:
             return super().fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._raise(exc)
+            raise
 
     def __next__(self) -> Any:
-        with self._guard():
+        try:
             return super().__next__()
+        except sqlite3.DatabaseError as exc:
+            self._raise(exc)
+            raise
 
 
 class GuardedConnection(_Where, sqlite3.Connection):
