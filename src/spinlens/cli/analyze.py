@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -69,13 +70,15 @@ def analyze(
     With several documents each report is written as soon as it is ready, so a crash or
     Ctrl-C keeps the finished ones (exit 130 when interrupted; a JSON list is still closed).
     """
-    several = len(sources) > 1 or any(holds_many(s) for s in sources)
-    chosen = choose_format(fmt and fmt.value, output, several)
-    folder = _page_folder(output) if chosen == "html" and several else None
     settings = State.settings()
     items = iter_documents(
         sources, max_bytes=settings.limits.max_bytes, timeout=settings.limits.url_timeout
     )
+    several = len(sources) > 1 or any(holds_many(s) for s in sources)
+    if sources == ["-"]:  # JSONL records or one article: told by what stdin holds
+        items, several = _peek_several(items)
+    chosen = choose_format(fmt and fmt.value, output, several)
+    folder = _page_folder(output) if chosen == "html" and several else None
     with load_pipeline(settings, only=only, skip=skip) as pipeline:
         if not several:
             _analyze_one(items, pipeline, renderer(chosen), output)
@@ -87,6 +90,12 @@ def analyze(
         raise InputError("no document could be read from the input")
     if bad:
         raise typer.Exit(PARTIAL_FAILURE_EXIT)
+
+
+def _peek_several(items: Iterator[Loaded]) -> tuple[Iterator[Loaded], bool]:
+    """The same items, and whether there are more than one (stdin read as JSONL records)."""
+    first = list(islice(items, 2))
+    return chain(first, items), len(first) > 1
 
 
 def _page_folder(output: Path | None) -> PageFolder:

@@ -102,8 +102,8 @@ def iter_documents(
     sources: Iterable[str], *, max_bytes: int = 5_000_000, timeout: float = 15.0
 ) -> Iterator[Loaded]:
     """Every document in every source, in order (``read_documents`` with keyword limits);
-    stdin is one article here, as ``analyze`` documents it."""
-    return read_documents(sources, Limits(max_bytes, timeout), stdin="document")
+    stdin is JSONL records when it starts with ``{``, else one article, as in ``batch``."""
+    return read_documents(sources, Limits(max_bytes, timeout), stdin="auto")
 
 
 def holds_many(source: str) -> bool:
