@@ -33,10 +33,11 @@ from provenance_data import (  # the benchmark's data builder, next to this scri
 
 from spinlens.document import Document
 from spinlens.document.loaders import Loaded
-from spinlens.provenance.candidates import find_sources
 from spinlens.provenance.ingest import ingest
 from spinlens.provenance.inputs import iter_inputs
+from spinlens.provenance.paraphrase import embed_missing
 from spinlens.provenance.shingles import WORD
+from spinlens.provenance.sources import rank_sources
 from spinlens.provenance.store import Store
 from spinlens.provenance.trace import diff_against
 
@@ -67,6 +68,11 @@ def main(argv: list[str] | None = None, default_docs: int = 10_000) -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--index", type=Path, default=None, help="keep the index here")
     parser.add_argument("--show-errors", action="store_true", help="print each miss")
+    parser.add_argument(
+        "--paraphrase",
+        action="store_true",
+        help="also store sentence vectors and search/align as an index built --paraphrase does",
+    )
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
 
@@ -109,6 +115,14 @@ def main(argv: list[str] | None = None, default_docs: int = 10_000) -> None:
         began = time.perf_counter()
         ingest(store, as_loaded(stream), workers=args.workers)
         ingest_s = time.perf_counter() - began
+    if args.paraphrase:
+        cpu = time.process_time()
+        embedded = embed_missing(store)
+        cpu = time.process_time() - cpu
+        print(
+            f"sentence vectors: {embedded} documents, "
+            f"{1000 * cpu / max(embedded, 1):.0f} ms CPU each"
+        )
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = path.stat().st_size
 
@@ -118,11 +132,14 @@ def main(argv: list[str] | None = None, default_docs: int = 10_000) -> None:
     untyped: dict[str, TypeScore] = {}
     for q in queries:
         t0 = time.perf_counter()
-        found = find_sources(store, q.text)
+        found = rank_sources(store, q.text)
         t1 = time.perf_counter()
         preds = []
         if found:
-            preds = diff_against(q.text, found[0].doc.id, found[0].doc.text)["mutations"]
+            best = found[0].doc
+            preds = diff_against(q.text, best.id, best.text, paraphrase=args.paraphrase)[
+                "mutations"
+            ]
         t2 = time.perf_counter()
         search_ms.append((t1 - t0) * 1000)
         trace_ms.append((t2 - t0) * 1000)
@@ -142,7 +159,7 @@ def main(argv: list[str] | None = None, default_docs: int = 10_000) -> None:
     for q in queries[:partial_n]:
         own = " ".join(rng.sample(statements, 4))
         derived = partial_copy(q.text, own, rng)
-        found = find_sources(store, derived)
+        found = rank_sources(store, derived)
         partial_ok += bool(found) and found[0].doc.id == q.source_id
         if args.show_errors and (not found or found[0].doc.id != q.source_id):
             top = [(m.doc.id, round(m.containment, 2), round(m.score, 2)) for m in found[:3]]
@@ -154,7 +171,7 @@ def main(argv: list[str] | None = None, default_docs: int = 10_000) -> None:
         if legit_id not in docs:
             continue
         amt_n += 1
-        found = find_sources(store, fake.read_text(encoding="utf-8", errors="replace"))
+        found = rank_sources(store, fake.read_text(encoding="utf-8", errors="replace"))
         amt_ok += bool(found) and found[0].doc.id == legit_id
     store.close()
 
