@@ -10,7 +10,12 @@ The fakes are split in two halves by name (even/odd position in sorted order). W
 (grid search, best rank-1 rate; ties: the higher floor and lower weight) and the figures are
 printed for half B (held out) and all; without it the shipped constants are used.
 
+With ``--choose`` the paraphrase pairing threshold is also derived on half A (99th percentile of
+a fake sentence's best cosine in the closest wrong article). ``--vector-speed N`` times the
+brute-force search of one query against N stored sentences.
+
 Usage: python bench/provenance_paraphrase.py [--data ../shared/data] [--choose] [--limit N]
+       [--vector-speed 1000000]
 """
 
 from __future__ import annotations
@@ -102,12 +107,67 @@ def choose(store: Store, items: list[tuple[str, str, str]]) -> tuple[float, floa
     return floor, -neg_weight
 
 
+def closest_wrong(store: Store, items: list[tuple[str, str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Best cosines of the fakes' sentences in the closest wrong legit article (same-topic
+    negatives) and in their true legit article."""
+    vectors = para.load_vectors(store)
+    pk = {d.id: d.pk for d in store.iter_docs()}
+    wrong: list[float] = []
+    true: list[float] = []
+    for name, fake, _ in items:
+        spans = para.sentences(fake)
+        best = para.best_per_doc(para.embed([fake[a:b] for a, b in spans]), vectors)
+        want = pk[f"{name}.legit"]
+
+        def score(b: np.ndarray) -> float:
+            return float(np.where(b >= para.SENTENCE_FLOOR, b, 0.0).mean())
+
+        other = max((p for p in best if p != want), key=lambda p: score(best[p]))
+        wrong.extend(best[other].tolist())
+        true.extend(best[want].tolist())
+    return np.array(wrong), np.array(true)
+
+
+def choose_pair_threshold(
+    store: Store, half_a: list[tuple[str, str, str]], half_b: list[tuple[str, str, str]]
+) -> float:
+    """The 99th percentile on half A of a fake sentence's best cosine in the closest wrong
+    article; printed with how it does on half B."""
+    wrong_a, _ = closest_wrong(store, half_a)
+    threshold = float(np.percentile(wrong_a, 99))
+    wrong_b, true_b = closest_wrong(store, half_b)
+    print(
+        f"pair threshold (99th percentile, half A): {threshold:.3f}; half B: "
+        f"{np.mean(wrong_b >= threshold):.4f} of closest-wrong sentences pass, "
+        f"{np.mean(true_b >= threshold):.3f} of true-source ones"
+    )
+    return threshold
+
+
+def vector_speed(n: int) -> None:
+    """Brute-force cost of one 20-sentence query against ``n`` stored sentences (random unit
+    rows in 20-sentence documents; the cost does not depend on the values)."""
+    rng = np.random.default_rng(0)
+    rows = rng.standard_normal((n, para.DIM)).astype(np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    q, scale = para.quantize(rows)
+    vectors = para.Vectors(np.repeat(np.arange(n // 20 + 1), 20)[:n].astype(np.int64), q, scale)
+    cpu = time.process_time()
+    para.best_per_doc(rows[:20], vectors)
+    print(f"brute force, {n:,} stored sentences: {time.process_time() - cpu:.2f} s CPU per query")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--choose", action="store_true", help="grid-search on half A first")
     parser.add_argument("--limit", type=int, default=None, help="first N pairs only (smoke)")
+    parser.add_argument(
+        "--vector-speed", type=int, default=0, help="also time brute force on N stored sentences"
+    )
     args = parser.parse_args(argv)
+    if args.vector_speed:
+        vector_speed(args.vector_speed)
     items = pairs(args.data, args.limit)
     half_a, half_b = items[0::2], items[1::2]
     with tempfile.TemporaryDirectory() as tmp:
@@ -122,6 +182,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.choose:
             floor, weight = choose(store, half_a)
             print(f"chosen on half A: sentence floor {floor}, paraphrase weight {weight}")
+            choose_pair_threshold(store, half_a, half_b)
             para.SENTENCE_FLOOR = floor
             import spinlens.provenance.sources as sources
 
