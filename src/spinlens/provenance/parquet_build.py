@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 DEFAULT_BUCKETS = 64
 ROW_GROUP_BYTES = 4 << 20  # small row groups: a key lookup reads less past the min/max test
+DOC_GROUP_BYTES = 512 << 10  # ~200 texts: fetching one document decompresses its group
 DOC_SCHEMA = (
     "pk long, id string, url string, title string, date string, source string, "
     "content_hash string, n_words int, text string"
@@ -292,7 +293,7 @@ def _build(
     (
         frame.repartitionByRange(width, "pk")
         .sortWithinPartitions("pk")
-        .write.options(**writer_options)
+        .write.options(**{**writer_options, "parquet.block.size": str(DOC_GROUP_BYTES)})
         .parquet(str(out / "documents"))
     )
     tables = {

@@ -105,25 +105,23 @@ class ParquetStore:
     # -- lookups ---------------------------------------------------------------------------
 
     def _keyed(self, table: str, values: Sequence[int], columns: str) -> list[tuple[Any, ...]]:
-        """Rows of ``table`` whose key is one of ``values``, reading only their buckets."""
+        """Rows of ``table`` whose key is one of ``values``: one query over the files of the
+        keys' buckets only (a query per bucket cost ~4 ms each in DuckDB's set-up)."""
         if not len(values):
             return []
         keys = np.asarray(values, dtype=np.int64)
-        by_bucket: dict[int, list[int]] = defaultdict(list)
-        for key, bucket in zip(keys.tolist(), buckets_of(keys, self.buckets).tolist(), strict=True):
-            by_bucket[bucket].append(key)
+        buckets = set(buckets_of(keys, self.buckets).tolist())
+        files = [f for b in sorted(buckets) for f in self.files[table].get(b, ())]
+        if not files:
+            return []
         rows: list[tuple[Any, ...]] = []
-        column = KEYED[table]
-        for bucket, wanted in sorted(by_bucket.items()):
-            files = self.files[table].get(bucket)
-            if not files:
-                continue
-            for start in range(0, len(wanted), _IN_CHUNK):
-                listed = ",".join(str(int(v)) for v in wanted[start : start + _IN_CHUNK])
-                rows += self.conn.execute(
-                    f"SELECT {columns} FROM read_parquet({_literal(files)})"
-                    f" WHERE {column} IN ({listed})"
-                ).fetchall()
+        wanted = keys.tolist()
+        for start in range(0, len(wanted), _IN_CHUNK):
+            listed = ",".join(str(int(v)) for v in wanted[start : start + _IN_CHUNK])
+            rows += self.conn.execute(
+                f"SELECT {columns} FROM read_parquet({_literal(files)})"
+                f" WHERE {KEYED[table]} IN ({listed})"
+            ).fetchall()
         return rows
 
     def docs_by_bands(self, keys: Sequence[int]) -> Counter[int]:
