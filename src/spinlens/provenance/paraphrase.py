@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -145,7 +144,7 @@ def embed_missing(store: Store, on_doc: Callable[[], None] | None = None) -> int
         if on_doc is not None:
             for _ in docs:
                 on_doc()
-    _load.cache_clear()
+    _CACHE.pop(str(store.path.resolve()), None)
     return done
 
 
@@ -158,14 +157,28 @@ class Vectors:
     scale: npt.NDArray[np.float32]
 
 
+_CACHE: dict[str, tuple[tuple[int, int, int], Vectors]] = {}  # index path -> (state, vectors)
+
+
 def load_vectors(store: Store) -> Vectors:
-    """The index's current vectors (cached per file and row count; stale ones skipped)."""
-    n = int(store.conn.execute("SELECT COUNT(*) FROM sentence_vectors").fetchone()[0])
-    return _load(str(store.path), n, store)
+    """The index's current vectors, read once per process and index state (a server opening
+    the index per request does not re-read them); rows of replaced documents are skipped."""
+    row = store.conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(sentences), 0), COALESCE(MAX(doc), 0) FROM paraphrase_docs"
+    ).fetchone()
+    state = (int(row[0]), int(row[1]), int(row[2]))
+    path = str(store.path.resolve())
+    hit = _CACHE.get(path)
+    if hit is not None and hit[0] == state:
+        return hit[1]
+    vectors = _read(store)
+    if len(_CACHE) >= 2:
+        _CACHE.clear()
+    _CACHE[path] = (state, vectors)
+    return vectors
 
 
-@lru_cache(maxsize=2)
-def _load(path: str, n: int, store: Store) -> Vectors:
+def _read(store: Store) -> Vectors:
     rows = store.conn.execute(
         "SELECT v.doc, v.scale, v.vec FROM sentence_vectors v"
         " JOIN paraphrase_docs p ON p.doc = v.doc"
