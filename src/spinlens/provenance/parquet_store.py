@@ -88,6 +88,7 @@ class ParquetStore:
         if not self.documents:
             raise ConfigError(f"{self.path}/documents holds no Parquet files: rebuild the index")
         self.conn = duckdb.connect(":memory:")
+        self.conn.execute("SET parquet_metadata_cache = true")  # footers read once per open
 
     @property
     def params(self) -> Params:
