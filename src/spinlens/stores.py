@@ -175,4 +175,10 @@ def inspect(kind: StoreKind, path: Path) -> StoreStatus:
 
 def all_stores(settings: Settings) -> list[StoreStatus]:
     """Every store of ``settings.paths``, in the order analyzers use them."""
-    return [inspect(kind, getattr(settings.paths, kind.key).expanduser()) for kind in KINDS]
+    from spinlens.provenance.reader import inspect_index  # the index may be a Parquet folder
+
+    found = []
+    for kind in KINDS:
+        path = getattr(settings.paths, kind.key).expanduser()
+        found.append(inspect_index(path) if kind is PROVENANCE else inspect(kind, path))
+    return found

@@ -245,3 +245,20 @@ def test_index_build_refuses_an_existing_output_before_starting_spark(tmp_path: 
     (out / "old.parquet").write_bytes(b"x")
     with pytest.raises(ConfigError, match="already exists"):
         build_index([str(CORPUS)], out)
+
+
+def test_status_and_the_cli_read_a_parquet_folder_and_refuse_bad_builds(tmp_path: Path) -> None:
+    from spinlens.config import Settings
+    from spinlens.stores import all_stores
+    from tests.core.cli_runner import run_cli
+
+    folder = _manifest(tmp_path / "index")
+    settings = Settings.model_validate({"paths": {"index": str(folder)}})
+    (status,) = [s for s in all_stores(settings) if s.analyzer == "provenance"]
+    assert (status.state, status.records) == ("ok", 1), "spinlens status counts its documents"
+    assert run_cli("index", "build", str(CORPUS), "--engine", "local", "--out", "x").exit_code == 3
+    (folder / MANIFEST).unlink()
+    refused = run_cli("index", "stats", "--index", str(folder))
+    assert refused.exit_code == 5 and "build did not finish" in refused.stderr
+    existing = run_cli("index", "build", str(CORPUS), "--out", str(folder))
+    assert existing.exit_code == 5 and "already exists" in existing.stderr
