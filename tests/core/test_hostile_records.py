@@ -98,3 +98,20 @@ def test_an_integer_id_is_kept_as_text(tmp_path: Path) -> None:
     path.write_text(json.dumps({"id": 7, "text": GOOD}) + "\n", encoding="utf-8")
     run = run_cli("analyze", str(path), "--format", "jsonl", "--only", "quotes")
     assert run.exit_code == 0 and json.loads(run.stdout)["document"]["id"] == "7"
+
+
+def test_a_bad_record_whose_id_is_a_lone_surrogate_is_reported_without_its_id(
+    tmp_path: Path,
+) -> None:
+    """The side file names a bad record by its id; an id that is a lone ``\\ud800`` cannot be
+    written as UTF-8, so the record is reported without it (it was an internal error, exit 1)."""
+    path = tmp_path / "in.json"
+    path.write_text(
+        '[{"id": "\\ud800", "text": 5}, ' + json.dumps({"id": "ok", "text": GOOD}) + "]",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    run = run_cli("batch", str(path), "--out", str(out), "--only", "quotes")
+    assert run.exit_code == 8, run.stderr
+    (bad,) = [json.loads(x) for x in (tmp_path / "out.jsonl.errors.jsonl").open()]
+    assert bad["id"] is None and bad["code"] == "E105"

@@ -121,7 +121,12 @@ def _given_id(record: Any) -> str | None:
     given = record.get("id") if isinstance(record, Mapping) else None
     if isinstance(given, bool) or not isinstance(given, str | int):
         return None
-    return str(given) if str(given).strip() else None
+    text = str(given)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (\ud800) cannot be written to an error file
+        return None
+    return text if text.strip() else None
 
 
 def _string(value: Any, name: str, origin: str, wanted: str) -> str:
