@@ -24,6 +24,9 @@ from spinlens.provenance.entries import content_hash
 from spinlens.provenance.shingles import text_hashes
 from spinlens.provenance.store import Store
 
+# Chosen on half A of FakeNewsAMT (--choose): a candidate found by meaning only (no shingle
+# evidence) needs this paraphrase score, the 5th percentile of true sources' scores there.
+MEANING_ONLY_FLOOR = 0.279
 PARAPHRASE_WEIGHT = 0.25  # chosen on half A of FakeNewsAMT (any of 0.25-4 did as well)
 
 
@@ -51,6 +54,8 @@ def rank_sources(
     merged = []
     for pk in {*by_pk, *para}:
         match = by_pk.get(pk)
+        if match is None and para[pk].score < MEANING_ONLY_FLOOR:
+            continue  # a weak likeness in meaning alone is not offered as a source
         if match is None:  # found by meaning only: measure its (small) shingle overlap too
             if query is None:
                 query = set(text_hashes(text, store.params.k).tolist())
