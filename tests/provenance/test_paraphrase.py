@@ -155,3 +155,18 @@ def test_the_analyzer_finds_a_rewritten_source_and_marks_the_reworded_sentence(
     assert report.data["provenance"]["best_source"] == "src"
     found = [f for f in report.findings if f.label == "paraphrased"]
     assert [f.text for f in found] == [REWORDED]
+
+
+def test_one_sentence_on_the_same_topic_is_not_offered_as_a_source(tmp_path: Path) -> None:
+    """An article whose source is not indexed is not handed a stranger that shares a topic
+    in one sentence (the meaning-only floor)."""
+    unrelated = (
+        "The council met on Tuesday to talk about the city budget. "
+        "Scientists found water ice in a crater near the lunar south pole. "
+        "The new phone has a larger screen and a faster chip than last year's model. "
+        "A storm is expected to bring heavy snow to the mountains this weekend."
+    )
+    with _store(tmp_path) as store:
+        found = paraphrase.find_paraphrased(store, unrelated)
+        assert found and found[0].doc.id == "src"  # the likeness exists, but it is weak
+        assert rank_sources(store, unrelated) == []
