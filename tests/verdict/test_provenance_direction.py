@@ -47,3 +47,25 @@ def test_an_undated_source_gives_no_order() -> None:
     _, weights = load_calibration()
     assert _weight("2020-01-10", None) == pytest.approx(0.7 * weights["provenance_undated"])
     assert 0 < weights["provenance_undated"] < 1
+
+
+def test_undated_changes_alone_never_make_an_article_unreliable() -> None:
+    """However many kinds of change an undated source shows, together they weigh at most
+    ``provenance_undated_max``: two versions of one wire story indexed side by side must not
+    condemn each other."""
+    _, weights = load_calibration()
+    doc = Document.from_text(TEXT, language="en")
+    mutations = tuple(
+        Mutation("inserted", kind, 0, 8, "wire-1", 0, 0, text="Officials")
+        for kind in ("loaded_wording", "entity_changed", "number_changed", "quote_added")
+        for _ in range(3)
+    )
+    source = SourceMatch("wire-1", 0.9, 0.9)
+    result = ProvenanceResult(sources=(source,), mutations=mutations)
+    drafts = reasons.provenance(doc, {"provenance": result}, weights)
+    total = sum(d.weight for d in drafts)
+    assert total == pytest.approx(weights["provenance_undated_max"])
+    dated = ProvenanceResult(
+        sources=(SourceMatch("wire-1", 0.9, 0.9, date="2020-01-01"),), mutations=mutations
+    )
+    assert sum(d.weight for d in reasons.provenance(doc, {"provenance": dated}, weights)) > 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from spinlens.analyzers.base import Result
@@ -154,7 +154,17 @@ def provenance(
             f"{_examples(doc, evidence, 3)}"
         )
         drafts.append(Draft(text, w, tuple(evidence)))
+    if direction < 1.0:  # no order: at most "mixed" on its own, however many kinds of change
+        drafts = _capped_drafts(drafts, float(weights.get("provenance_undated_max", 1e9)))
     return drafts
+
+
+def _capped_drafts(drafts: list[Draft], cap: float) -> list[Draft]:
+    """Scale the positive weights down so that together they are at most ``cap``."""
+    total = sum(d.weight for d in drafts if d.weight > 0)
+    if total <= cap:
+        return drafts
+    return [replace(d, weight=d.weight * cap / total) if d.weight > 0 else d for d in drafts]
 
 
 def _direction(doc: Document, source: SourceMatch | None, weights: Mapping[str, Any]) -> float:
