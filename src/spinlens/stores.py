@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from spinlens import sqlitedb
-from spinlens.config import Settings
 from spinlens.errors import DamagedStoreError
 
 State = Literal["ok", "missing", "empty", "unreadable"]
@@ -171,14 +170,3 @@ def inspect(kind: StoreKind, path: Path) -> StoreStatus:
     if last is None:
         last = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
     return status("ok" if records else "empty", records, last)
-
-
-def all_stores(settings: Settings) -> list[StoreStatus]:
-    """Every store of ``settings.paths``, in the order analyzers use them."""
-    from spinlens.provenance.reader import inspect_index  # the index may be a Parquet folder
-
-    found = []
-    for kind in KINDS:
-        path = getattr(settings.paths, kind.key).expanduser()
-        found.append(inspect_index(path) if kind is PROVENANCE else inspect(kind, path))
-    return found

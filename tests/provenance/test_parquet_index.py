@@ -17,7 +17,8 @@ import pytest
 from spinlens.errors import ConfigError, MissingDependencyError
 from spinlens.provenance.ingest import ingest
 from spinlens.provenance.inputs import iter_inputs
-from spinlens.provenance.reader import MANIFEST, inspect_index, open_index
+from spinlens.provenance.manifest import MANIFEST
+from spinlens.provenance.reader import inspect_index, open_index
 from spinlens.provenance.store import Store
 from spinlens.provenance.trace import trace
 
@@ -249,7 +250,7 @@ def test_index_build_refuses_an_existing_output_before_starting_spark(tmp_path: 
 
 def test_status_and_the_cli_read_a_parquet_folder_and_refuse_bad_builds(tmp_path: Path) -> None:
     from spinlens.config import Settings
-    from spinlens.stores import all_stores
+    from spinlens.status import all_stores
     from tests.core.cli_runner import run_cli
 
     folder = _manifest(tmp_path / "index")

@@ -32,7 +32,7 @@ def status(
 
     A missing, empty or unreadable store is not an error here; the analyzer that needs it
     reports "not checked" instead of finding nothing."""
-    from spinlens.stores import all_stores
+    from spinlens.status import all_stores
 
     stores = all_stores(State.settings())
     if as_json:

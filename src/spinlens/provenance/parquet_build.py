@@ -36,8 +36,8 @@ from spinlens.errors import ConfigError, InputError, SkippedRecord, SpinlensErro
 from spinlens.provenance.entries import Params, keys_of
 from spinlens.provenance.ingest import row_of, skip_message
 from spinlens.provenance.inputs import iter_inputs
-from spinlens.provenance.parquet_store import LAYOUT, buckets_of, hash_bucket
-from spinlens.provenance.reader import MANIFEST
+from spinlens.provenance.manifest import LAYOUT, MANIFEST
+from spinlens.provenance.parquet_store import buckets_of, hash_bucket
 from spinlens.provenance.shingles import FORMAT
 
 if TYPE_CHECKING:

@@ -16,7 +16,6 @@ DuckDB runs embedded (no server) and reads only the columns and row groups a que
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -27,11 +26,10 @@ import numpy as np
 
 from spinlens.errors import ConfigError, require
 from spinlens.provenance.entries import Params
-from spinlens.provenance.reader import MANIFEST
-from spinlens.provenance.shingles import FORMAT, fmix64
+from spinlens.provenance.manifest import read_manifest
+from spinlens.provenance.shingles import fmix64
 from spinlens.provenance.store import MAX_DF, StoredDoc
 
-LAYOUT = 1
 KEYED = {"bands": "key", "fingerprints": "hash", "hashes": "content_hash"}
 _IN_CHUNK = 2000  # keys per IN list
 
@@ -45,31 +43,6 @@ def buckets_of(values: np.ndarray, buckets: int) -> np.ndarray:
 
 def hash_bucket(content_hash: str, buckets: int) -> int:
     return int(content_hash[:8], 16) % buckets
-
-
-def read_manifest(path: Path) -> dict[str, Any]:
-    """The manifest of a complete build; a one-line error for anything else."""
-    file = Path(path) / MANIFEST
-    rebuild = f"build it again with 'spinlens index build INPUTS... --engine spark --out {path}'"
-    if not file.is_file():
-        raise ConfigError(
-            f"{path} is a folder but not a complete Parquet index: no {MANIFEST} (a build "
-            f"writes it last, so the build did not finish or this is not an index); {rebuild}"
-        )
-    try:
-        manifest = json.loads(file.read_text(encoding="utf-8"))
-        layout, found = int(manifest["layout"]), int(manifest["format"])
-        Params(**manifest["params"])
-        int(manifest["buckets"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"{file} cannot be read ({exc}); {rebuild}") from None
-    if layout != LAYOUT:
-        raise ConfigError(f"{path} has Parquet layout {layout}; this spinlens reads {LAYOUT}")
-    if found != FORMAT:
-        raise ConfigError(
-            f"{path} has index format {found}; this spinlens reads format {FORMAT}: {rebuild}"
-        )
-    return dict(manifest)
 
 
 class ParquetStore:

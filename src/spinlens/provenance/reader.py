@@ -17,11 +17,10 @@ from typing import Protocol
 
 from spinlens.errors import ConfigError
 from spinlens.provenance.entries import Params
+from spinlens.provenance.manifest import read_manifest
 from spinlens.provenance.store import StoredDoc
 from spinlens.stores import PROVENANCE, StoreStatus
 from spinlens.stores import inspect as inspect_store
-
-MANIFEST = "manifest.json"  # written last by a Parquet build: its presence means complete
 
 
 class IndexReader(Protocol):
@@ -80,8 +79,6 @@ def inspect_index(path: Path) -> StoreStatus:
     status = inspect_store(PROVENANCE, path)
     if not is_parquet_index(path):
         return status
-    from spinlens.provenance.parquet_store import read_manifest
-
     try:
         manifest = read_manifest(Path(path))
     except ConfigError as exc:
