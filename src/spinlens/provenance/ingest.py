@@ -35,7 +35,8 @@ __all__ = ["IngestStats", "content_hash", "entry_for", "ingest", "prepare"]
 
 BATCH = 2000  # documents per write transaction
 CHUNK = 250  # documents per worker task
-MERGE_ROWS = 4_000_000  # deferred lookup rows merged into the b-trees (~65,000 documents)
+MERGE_DOCS = 65_000  # documents whose deferred lookup rows are merged together (~4M rows)
+IN_FLIGHT = 2  # chunks per worker queued at most
 INLINE_CHUNKS = 8  # chunks done here before workers start (starting them costs ~1 s each)
 
 
@@ -88,7 +89,9 @@ class Preparer:
             )
         texts = [row[1] for row in rows]
         self.flight.append((rows, self.pool.submit(keys_and_packs, texts, self.params)))
-        while len(self.flight) > 2 * self.workers or (self.flight and self.flight[0][1].done()):
+        while len(self.flight) > IN_FLIGHT * self.workers or (
+            self.flight and self.flight[0][1].done()
+        ):
             yield self._collect()
 
     def drain(self) -> Iterator[list[Entry]]:
@@ -135,7 +138,7 @@ def ingest(
 
     Entries are computed in ``workers`` processes while this one reads and writes; each write
     of ``batch`` documents is one transaction. Their lookup rows are deferred and merged into
-    the b-trees in key order every :data:`MERGE_ROWS` rows and at the end (see
+    the b-trees in key order every :data:`MERGE_DOCS` documents and at the end (see
     :meth:`Store.merge_pending`): documents become searchable when ingest finishes.
     """
     stats = IngestStats()
@@ -149,7 +152,7 @@ def ingest(
             stats.skipped += len(pending) - added
             stats.added += added
             pending.clear()
-            if store.pending_rows() >= MERGE_ROWS:
+            if store.pending_rows() >= MERGE_DOCS:
                 store.merge_pending()
 
     with Preparer(store.params, workers) as preparer:

@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS bands (
     key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pending_keys (
-    kind INTEGER NOT NULL, key INTEGER NOT NULL, doc INTEGER NOT NULL
+    doc INTEGER NOT NULL, bands BLOB NOT NULL, fingerprints BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS fingerprints (
     hash INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (hash, doc)
@@ -241,7 +241,7 @@ class Store:
         docs.clear()
 
     def pending_rows(self) -> int:
-        """Lookup rows written by deferred adds and not merged yet (not searchable yet)."""
+        """Documents whose lookup rows were deferred and not merged (not searchable yet)."""
         row = self.conn.execute("SELECT MAX(rowid) FROM pending_keys").fetchone()
         return int(row[0] or 0)
 
@@ -257,20 +257,20 @@ class Store:
             return 0
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            moved = 0
-            for kind, table in enumerate(("bands", "fingerprints")):
-                cur = self.conn.execute(
-                    f"INSERT OR IGNORE INTO {table} SELECT key, doc FROM pending_keys"
-                    " WHERE kind = ? ORDER BY key, doc",
-                    (kind,),
-                )
-                moved += max(cur.rowcount, 0)
+            pks, bands, prints = [], [], []
+            for pk, band_blob, print_blob in self.conn.execute(
+                "SELECT doc, bands, fingerprints FROM pending_keys"
+            ):
+                pks.append(pk)
+                bands.append(np.frombuffer(band_blob, dtype=np.int64))
+                prints.append(np.frombuffer(print_blob, dtype=np.int64))
+            write_sorted(self.conn, np.asarray(pks, dtype=np.int64), bands, prints)
             self.conn.execute("DELETE FROM pending_keys")
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        return moved
+        return len(pks)
 
     def _known_ids(self, ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
@@ -330,7 +330,7 @@ class Store:
             "words": one("SELECT SUM(n_words) FROM documents"),
             "band_rows": one("SELECT COUNT(*) FROM bands"),
             "fingerprint_rows": one("SELECT COUNT(*) FROM fingerprints"),
-            "pending_rows": self.pending_rows(),
+            "pending_documents": self.pending_rows(),
             "format": self.format,
             "bytes": size,
             "params": {
@@ -422,20 +422,31 @@ class _Rows:
     def write(self, conn: sqlite3.Connection) -> None:
         if not self.pks:
             return
-        pks = np.asarray(self.pks, dtype=np.int64)
-        for kind, (table, keys) in enumerate(
-            (("bands", self.bands), ("fingerprints", self.prints))
-        ):
-            k = np.concatenate(keys)
-            d = np.repeat(pks, [len(part) for part in keys])
-            if self.pending:  # appended as they come; sorted once, at the merge
-                rows = np.column_stack((np.full(len(k), kind), k, d)).tolist()
-                conn.executemany("INSERT INTO pending_keys VALUES (?, ?, ?)", rows)
-                continue
-            order = np.lexsort((d, k))
-            rows = np.column_stack((k[order], d[order])).tolist()
-            conn.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", rows)
+        if self.pending:  # one row per document, keys as raw int64; sorted at the merge
+            conn.executemany(
+                "INSERT INTO pending_keys VALUES (?, ?, ?)",
+                [
+                    (pk, b.tobytes(), f.tobytes())
+                    for pk, b, f in zip(self.pks, self.bands, self.prints, strict=True)
+                ],
+            )
+        else:
+            write_sorted(conn, np.asarray(self.pks, dtype=np.int64), self.bands, self.prints)
         self.clear()
+
+
+def write_sorted(
+    conn: sqlite3.Connection, pks: np.ndarray, bands: list[np.ndarray], prints: list[np.ndarray]
+) -> None:
+    """Insert the documents' lookup rows into the b-trees, each table in key order."""
+    for table, keys in (("bands", bands), ("fingerprints", prints)):
+        if not keys:
+            continue
+        k = np.concatenate(keys)
+        d = np.repeat(pks, [len(part) for part in keys])
+        order = np.lexsort((d, k))
+        rows = np.column_stack((k[order], d[order])).tolist()
+        conn.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?)", rows)
 
 
 def _int64(values: Keys) -> np.ndarray:
