@@ -10,9 +10,9 @@ from spinlens.provenance.align import align
 from spinlens.provenance.mutations import mutation_records
 from spinlens.provenance.paraphrase_align import with_paraphrases
 from spinlens.provenance.quotecheck import verify_quotes
+from spinlens.provenance.reader import IndexReader
 from spinlens.provenance.schema import TraceOut
 from spinlens.provenance.sources import rank_sources, uses_paraphrase
-from spinlens.provenance.store import Store
 from spinlens.text.quotes import find_quotes
 
 SOURCE_TEXT_LIMIT = 200_000
@@ -48,7 +48,7 @@ def diff_against(
 
 
 def trace(
-    store: Store,
+    store: IndexReader,
     text: str,
     *,
     doc_id: str | None = None,
