@@ -14,17 +14,22 @@ from spinlens.models.digests import BASE_WEIGHTS, sha256_of
 from tests.conftest import ROOT
 
 MODELS = ROOT / "src" / "spinlens" / "models" / "data"
-CARDS = sorted(MODELS.glob("*/card.json"))
+# folders with trained weights (verdict's are hand-set JSON, edited by hand: not pinned)
+CARDS = sorted(
+    p
+    for p in MODELS.glob("*/card.json")
+    if any(p.parent.glob("*.onnx")) or any(p.parent.glob("*.npz"))
+)
 MINILM_BASED = {"checkworthy", "claim-reranker", "minilm", "propaganda"}
 
 
 @pytest.mark.parametrize("card_path", CARDS, ids=[p.parent.name for p in CARDS])
 def test_every_shipped_model_file_matches_its_card(card_path: Path) -> None:
     card = json.loads(card_path.read_text(encoding="utf-8"))
-    listed = card.get("sha256")
-    assert listed, f"{card_path} records no sha256 digests"
     folder = card_path.parent
     weights = {p.name for p in folder.iterdir() if p.suffix in {".onnx", ".npz"}}
+    listed = card.get("sha256")
+    assert listed, f"{card_path} records no sha256 digests"
     assert weights <= set(listed), f"unlisted model files: {weights - set(listed)}"
     for name, digest in listed.items():
         assert sha256_of(folder / name) == digest, (
