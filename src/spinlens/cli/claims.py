@@ -499,6 +499,5 @@ def train_claims(
         for line in lines:
             typer.echo(line)
     claims_reranker.run(data, folder("claim-reranker"), cache, log=typer.echo)
-    typer.echo(
-        f"models written under {folder('claim-reranker').parent} (copy over the shipped ones to use)"
-    )
+    where = folder("claim-reranker").parent
+    typer.echo(f"models written under {where} (copy over the shipped ones to use)")
