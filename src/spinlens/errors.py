@@ -104,10 +104,11 @@ class DuplicateAnalyzerError(ConfigError):
 class DamagedStoreError(ConfigError):
     """A store (provenance index, fact-check database, source lists) whose file is damaged
     or not a database: the message names the file and the command that rebuilds it. Code
-    E504 as the server answers it; a store problem, not the request's, so a 5xx."""
+    E504 on the command line and from the server; a store problem, not the request's, so a
+    5xx (500: it stays until the operator rebuilds the store)."""
 
     code = "E504"
-    http_status = 503
+    http_status = 500
     detail = ""  # what SQLite said, for one-line notes that name the store themselves
 
 

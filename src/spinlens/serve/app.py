@@ -17,13 +17,13 @@ from starlette.types import ASGIApp, Scope
 
 from spinlens import __version__
 from spinlens.config import Settings
-from spinlens.errors import SpinlensError
+from spinlens.errors import DamagedStoreError, SpinlensError
 from spinlens.pipeline import Pipeline
 from spinlens.serve.api import api, health
 from spinlens.serve.apidocs import apidocs
 from spinlens.serve.auth import form_key_check, host_check, token_check
 from spinlens.serve.config import ServeConfig
-from spinlens.serve.extras_api import DamagedStoreError, extras
+from spinlens.serve.extras_api import extras
 from spinlens.serve.gate import Refusal, RequestGate
 from spinlens.serve.limits import SecurityHeadersMiddleware
 from spinlens.serve.page import error_page, page

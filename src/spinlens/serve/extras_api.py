@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
 from pydantic import Field
 
-from spinlens.errors import ConfigError, SpinlensError
+from spinlens.errors import ConfigError, DamagedStoreError, SpinlensError
 from spinlens.pipeline import Pipeline
 from spinlens.serve.api import ERRORS, service_of
 from spinlens.serve.auth import require_token
@@ -33,14 +33,6 @@ _local = threading.local()  # per worker thread: the fact-check matcher, built o
 class StoreMissingError(SpinlensError):
     code = "E503"
     http_status = 404
-
-
-class DamagedStoreError(SpinlensError):
-    """A store of this server cannot be read (damaged pages, not a database): the server's
-    problem, not the request's, so a 5xx; the message names the file and the way to rebuild."""
-
-    code = "E504"
-    http_status = 500
 
 
 log = logging.getLogger("spinlens.serve")
