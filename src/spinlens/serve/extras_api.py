@@ -102,15 +102,24 @@ def _matcher(path: Path) -> Any:
 
 @extras.post("/factcheck/match", response_model=JsonObject, summary="Match a claim")
 async def factcheck_match(body: MatchIn, request: Request) -> JsonObject:
-    """Published fact-checks that match the claim, best first, with the publisher's verdict."""
+    """Published fact-checks that match the claim, best first, with the publisher's verdict.
+
+    Candidates are ranked by topic (``score``); ``probability`` is the same-claim model's and
+    ``match`` its decision at the shipped threshold, the one the claims analyzer and
+    ``factcheck match --only-matches`` use (a topical fact-check about another claim is
+    ranked, not matched). ``only_matches`` keeps only the matched pairs.
+    """
     service = service_of(request)
+    sameclaim = feature("spinlens.factcheck.sameclaim", "shipped_sameclaim", "fact-check matching")
     path = service.settings.paths.factcheck_db
 
     def work(_: Pipeline) -> JsonObject:
         _existing(path, "fact-check store", "import one with 'spinlens factcheck import'")
         rebuild = "delete it and import again with 'spinlens factcheck import'"
+        threshold = float(sameclaim().threshold)
+        same_claim = threshold if body.only_matches else None
         with reading(path, "fact-check store", rebuild):
-            (found,) = _matcher(path).match([body.claim], top=body.top_k)
+            (found,) = _matcher(path).match([body.claim], top=body.top_k, same_claim=same_claim)
         matches = [
             {
                 "claim_id": m.record.id,
@@ -121,10 +130,12 @@ async def factcheck_match(body: MatchIn, request: Request) -> JsonObject:
                 "publisher": m.record.publisher,
                 "score": round(float(m.score), 4),
                 "rank": m.rank,
+                "probability": round(float(m.probability), 4),
+                "match": bool(m.probability >= threshold),
             }
             for m in found
         ]
-        return {"claim": body.claim, "matches": matches}
+        return {"claim": body.claim, "threshold": threshold, "matches": matches}
 
     return await service.runner.run(work)
 

@@ -80,6 +80,11 @@ class MatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     claim: str = Field(min_length=1, max_length=5000, description="the claim to look up")
     top_k: int = Field(default=5, ge=1, le=50)
+    only_matches: bool = Field(
+        default=False,
+        description="return only the pairs the claims analyzer would report (same-claim "
+        "probability at or above the shipped threshold), like 'factcheck match --only-matches'",
+    )
 
 
 class ErrorBody(BaseModel):
