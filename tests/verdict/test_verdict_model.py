@@ -10,6 +10,7 @@ import pytest
 
 from spinlens.analyzers.verdict.model import StyleModel, fit, roc_auc
 from spinlens.eval.verdict import AMT, HORNE, MODEL_FEATURES
+from spinlens.models.runtime import model_dir
 from tests.core.cli_runner import run_cli
 
 FAKE = "SHOCKING!!! You won't believe this BOMBSHELL! The corrupt elites lie again! Share it!\n"
@@ -88,3 +89,17 @@ def test_eval_with_propaganda_scores_style_plus_its_reasons(tmp_path: Path) -> N
     assert "+ propaganda" in run.stdout
     rows = [line for line in run.stdout.splitlines() if "Horne 2017" in line]
     assert len(rows) == 2 and all(line.count("1.000") >= 2 for line in rows), run.stdout
+
+
+def test_train_without_output_leaves_the_shipped_model_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shipped = model_dir("verdict") / "style.json"
+    before = shipped.read_bytes()
+    monkeypatch.setenv("SPINLENS_HOME", str(tmp_path / "home"))
+    run = run_cli("train", "verdict", "--data", str(_dataset(tmp_path / "data")))
+    assert run.exit_code == 0, run.stderr
+    written = tmp_path / "home" / "models" / "verdict" / "style.json"
+    assert StyleModel.load(written).features == MODEL_FEATURES
+    assert str(written) in run.stdout
+    assert shipped.read_bytes() == before

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -26,11 +25,9 @@ from spinlens.eval.verdict import (
     fit_shipped,
     load,
 )
-from spinlens.models.runtime import model_dir
+from spinlens.train.output import model_output
 
 DEFAULT_DATA = Path("../shared/data")
-LIAR = "liar"
-LIAR_LABELS = {"false": 1, "pants-fire": 1, "true": 0, "mostly-true": 0}
 MIN_PER_CLASS = 5  # 5-fold cross-validation picks the L2 penalty
 EVAL_EXAMPLE = (
     "Examples: spinlens eval verdict --data ../shared/data · "
@@ -42,7 +39,7 @@ EVAL_EXAMPLE = (
 )
 TRAIN_EXAMPLE = (
     "Example: spinlens train verdict --data ../shared/data -o /tmp/style.json "
-    "(without -o it overwrites the shipped style.json)."
+    "(without -o it writes <user data dir>/models/verdict/style.json, never the shipped one)."
 )
 SHORT = {HORNE: "Horne 2017", AMT: "FakeNewsAMT"}
 
@@ -187,47 +184,21 @@ def _eval_false_alarms(data: Path, sample: int, work: Path | None) -> None:
         typer.echo("  " + figures.line())
 
 
-def _liar_split(path: Path) -> tuple[list[str], list[int]]:
-    """LIAR statements rated false/pants-fire (1) or true/mostly-true (0); the rest left out."""
-    texts, labels = [], []
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
-        for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if len(row) > 2 and row[1] in LIAR_LABELS and row[2].strip():
-                texts.append(row[2])
-                labels.append(LIAR_LABELS[row[1]])
-    return texts, labels
-
-
 def _eval_liar(data: Path) -> None:
-    """ROC-AUC of the shipped model on LIAR: statements, not articles, so a check of how far
-    the article-level style signals carry, not a target (docs/verdict.md)."""
-    from spinlens.analyzers.verdict import load_calibration, style_logit
-    from spinlens.analyzers.verdict.model import roc_auc
-    from spinlens.eval.verdict import rates, score
+    """Print ``spinlens.eval.liar``'s figures as a table."""
+    from spinlens.eval.liar import evaluate_liar
 
-    root = data / LIAR
-    splits = sorted(root.glob("*.tsv")) if root.is_dir() else []
-    if not splits:
-        raise MissingDependencyError(
-            f"dataset {LIAR} (train/valid/test .tsv) not found under {data}"
-        )
-    model, weights = load_calibration()
-    table = Table(title=f"shipped verdict style model ({model.meta.get('name')}) on LIAR")
+    name, figures = evaluate_liar(data, _progress)
+    table = Table(title=f"shipped verdict style model ({name}) on LIAR")
     for column in ("split", "n", "false / true", "ROC-AUC", "verdict score ROC-AUC"):
         table.add_column(column)
-    for split in splits:
-        texts, labels = _liar_split(split)
-        if min(sum(labels), len(labels) - sum(labels)) < MIN_PER_CLASS:
-            raise MissingDependencyError(f"{split}: too few rated statements for a ROC-AUC")
-        names, matrix = rates(texts, _progress(split.stem))
-        logits = score(model, names, matrix)
-        capped = [style_logit(model, dict(zip(names, row, strict=True)), weights) for row in matrix]
+    for row in figures:
         table.add_row(
-            split.stem,
-            str(len(labels)),
-            f"{sum(labels)} / {len(labels) - sum(labels)}",
-            f"{roc_auc(logits, labels):.3f}",
-            f"{roc_auc(capped, labels):.3f}",
+            row.split,
+            str(row.n),
+            f"{row.fake} / {row.n - row.fake}",
+            f"{row.style_auc:.3f}",
+            f"{row.verdict_auc:.3f}",
         )
     Console(width=110).print(table)
     typer.echo(
@@ -245,11 +216,14 @@ def train_verdict(
         help="L2 penalty, > 0 (default: chosen by cross-validation on the training set).",
     ),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="Where to write style.json (default: the shipped one)."
+        None,
+        "--output",
+        "-o",
+        help="Where to write style.json (default: <user data dir>/models/verdict/style.json).",
     ),
 ) -> None:
     """Fit the shipped style model on both datasets; record the cross-dataset figures in it."""
-    target = output or model_dir("verdict") / "style.json"
+    target = output or model_output("verdict") / "style.json"
     if not target.parent.is_dir():
         raise OutputError(f"cannot write {target}: no such folder")
     sets, _ = _featurize(data)
