@@ -20,14 +20,7 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from spinlens.deadline import remaining
-from spinlens.document.loaders.url import (
-    MAX_REDIRECTS,
-    USER_AGENT,
-    Watchdog,
-    describe,
-    watched_transport,
-)
+from spinlens.document.loaders.url import guarded_get, read_capped
 from spinlens.errors import FetchError, InputError, InputTooLargeError
 from spinlens.serve.guard import BlockedAddressError, PinnedBackend, check_url
 
@@ -147,53 +140,27 @@ class PoliteClient:
         backend connects only to the address it checked."""
         self._pace(url)
         self.requests += 1
-        seconds = remaining(self.timeout)
-        watchdog = Watchdog(seconds)
 
         def hook(request: httpx.Request) -> None:
             if not self.allow_private:
                 self._check(str(request.url))
 
         pinned = None if self.allow_private else PinnedBackend()
-        try:
-            with (
-                httpx.Client(
-                    timeout=seconds,
-                    follow_redirects=True,
-                    max_redirects=MAX_REDIRECTS,
-                    headers={"User-Agent": USER_AGENT},
-                    event_hooks={"request": [hook]},
-                    transport=watched_transport(watchdog, pinned),
-                ) as client,
-                client.stream("GET", url, headers=headers) as response,
-            ):
-                if response.status_code == 304:
-                    return Fetched(str(response.url), 304)
-                if response.status_code >= 400:
-                    raise HttpStatusError(url, response.status_code)
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    if watchdog.passed:
-                        raise httpx.ReadTimeout("deadline passed")
-                    body += chunk
-                    if len(body) > max_bytes:
-                        raise InputTooLargeError(f"{url}: larger than {max_bytes:,} bytes")
-                return Fetched(
-                    url=str(response.url),
-                    status=response.status_code,
-                    body=bytes(body),
-                    content_type=response.headers.get("content-type", ""),
-                    etag=response.headers.get("etag"),
-                    last_modified=response.headers.get("last-modified"),
-                )
-        except httpx.HTTPError as exc:
-            if watchdog.passed or isinstance(exc, httpx.TimeoutException):
-                raise FetchError(
-                    f"{url}: timed out after {seconds:.3g} s (the whole fetch)"
-                ) from None
-            raise FetchError(f"{url}: cannot fetch ({describe(exc)})") from None
-        finally:
-            watchdog.stop()
+        with guarded_get(
+            url, timeout=self.timeout, backend=pinned, on_request=hook, headers=headers
+        ) as (response, watchdog):
+            if response.status_code == 304:
+                return Fetched(str(response.url), 304)
+            if response.status_code >= 400:
+                raise HttpStatusError(url, response.status_code)
+            return Fetched(
+                url=str(response.url),
+                status=response.status_code,
+                body=read_capped(response, watchdog, url, max_bytes),
+                content_type=response.headers.get("content-type", ""),
+                etag=response.headers.get("etag"),
+                last_modified=response.headers.get("last-modified"),
+            )
 
     def _allowed(self, url: str) -> bool:
         parts = urlsplit(url)

@@ -22,7 +22,7 @@ import ssl
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import httpcore
@@ -189,39 +189,63 @@ def fetch_bytes(
     ``on_request`` sees every request, redirects included (the server's refuses internal
     addresses). Without a proxy the connection goes through ``backend``.
     """
+    with guarded_get(url, timeout=timeout, backend=backend, on_request=on_request) as (
+        response,
+        watchdog,
+    ):
+        if response.status_code >= 400:
+            raise FetchError(f"{url}: server answered HTTP {response.status_code}")
+        return read_capped(response, watchdog, url, max_bytes)
+
+
+@contextlib.contextmanager
+def guarded_get(
+    url: str,
+    *,
+    timeout: float,
+    backend: httpcore.NetworkBackend | None = None,
+    on_request: Callable[[httpx.Request], None] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Iterator[tuple[httpx.Response, Watchdog]]:
+    """One streamed GET under one deadline for the whole fetch (connect, headers, body,
+    redirects; capped by the request's own deadline); network errors and timeouts, raised
+    while the response is read too, become one FetchError. Shared by every fetch path (the
+    CLI, the server, the feed crawler)."""
     seconds = remaining(timeout)
     watchdog = Watchdog(seconds)
-    transport = watched_transport(watchdog, backend)
     try:
         with (
             httpx.Client(
-                timeout=timeout,
+                timeout=seconds,
                 follow_redirects=True,
                 max_redirects=MAX_REDIRECTS,
                 headers={"User-Agent": USER_AGENT},
                 event_hooks={"request": [on_request]} if on_request else None,
-                transport=transport,
+                transport=watched_transport(watchdog, backend),
             ) as client,
-            client.stream("GET", url) as response,
+            client.stream("GET", url, headers=headers) as response,
         ):
-            if response.status_code >= 400:
-                raise FetchError(f"{url}: server answered HTTP {response.status_code}")
-            body = bytearray()
-            for chunk in response.iter_bytes():
-                if watchdog.passed:
-                    raise httpx.ReadTimeout("deadline passed")
-                body += chunk
-                if len(body) > max_bytes:
-                    raise InputTooLargeError(f"{url}: page is larger than {max_bytes:,} bytes")
-            if watchdog.passed:
-                raise httpx.ReadTimeout("deadline passed")
-            return bytes(body)
+            yield response, watchdog
     except httpx.HTTPError as exc:
         if watchdog.passed or isinstance(exc, httpx.TimeoutException):
             raise FetchError(f"{url}: timed out after {seconds:.3g} s (the whole fetch)") from None
         raise FetchError(f"{url}: cannot fetch ({describe(exc)})") from None
     finally:
         watchdog.stop()
+
+
+def read_capped(response: httpx.Response, watchdog: Watchdog, url: str, max_bytes: int) -> bytes:
+    """The body, refused past ``max_bytes`` without reading the rest, and cut at the deadline."""
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        if watchdog.passed:
+            raise httpx.ReadTimeout("deadline passed")
+        body += chunk
+        if len(body) > max_bytes:
+            raise InputTooLargeError(f"{url}: page is larger than {max_bytes:,} bytes")
+    if watchdog.passed:
+        raise httpx.ReadTimeout("deadline passed")
+    return bytes(body)
 
 
 # Network errors that mean this machine has no working network, where "offline?" helps.
