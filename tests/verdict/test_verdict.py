@@ -122,6 +122,13 @@ def test_short_text_is_insufficient_evidence() -> None:
     assert verdict is not None and verdict.label == "insufficient evidence"
 
 
+@pytest.mark.parametrize("text", ["The regime lied.", "SHOCKING!!! The corrupt regime lied!"])
+def test_style_rates_over_a_few_words_do_not_judge_a_short_text(text: str) -> None:
+    """A loaded word in three words is a huge rate, not evidence (it read 'unreliable')."""
+    verdict = _report(text).verdict
+    assert verdict is not None and verdict.label == "insufficient evidence", verdict
+
+
 @pytest.mark.parametrize(
     ("add", "direction"),
     [

@@ -23,7 +23,7 @@ from spinlens.document import Document, Span
 from spinlens.models.runtime import model_dir
 from spinlens.report.schema import Verdict
 
-STRONG = 0.6  # a reason this heavy is evidence on its own, even in a short text
+STRONG = 0.6  # a finding this heavy is evidence on its own, even in a short text
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +86,7 @@ class VerdictAnalyzer(BaseAnalyzer):
         drafts = [*reasons.style(doc, found, style_share), *findings]
         ranked = sorted(drafts, key=lambda d: d.weight, reverse=True)
         limits = w["thresholds"]
-        label = _label(score, ranked, word_count(doc), limits)
+        label = _label(score, ranked, findings, word_count(doc), limits)
         spans, refs = _spans(doc, ranked[: limits["max_reasons"]], limits["max_spans_per_reason"])
         verdict = Verdict.model_validate(
             {
@@ -169,8 +169,16 @@ def _has_evidence(draft: reasons.Draft) -> bool:
     return bool(draft.ratings) or any(e.end > e.start for e in draft.evidence)
 
 
-def _label(score: float, ranked: list[reasons.Draft], words: int, limits: Mapping[str, Any]) -> str:
-    strong = any(d.weight >= STRONG for d in ranked)
+def _label(
+    score: float,
+    ranked: list[reasons.Draft],
+    findings: list[reasons.Draft],
+    words: int,
+    limits: Mapping[str, Any],
+) -> str:
+    # Only a finding (a fact-check match, a copied source, a rated site) can be strong enough
+    # to judge a short text: style rates over a handful of words ("The regime lied.") are not.
+    strong = any(d.weight >= STRONG for d in findings)
     if not ranked or (words < limits["min_words"] and not strong):
         return "insufficient evidence"  # nothing either way, or too little text to judge
     if score >= limits["unreliable"]:
