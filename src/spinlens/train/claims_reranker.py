@@ -22,7 +22,7 @@ import os
 import random
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from spinlens.factcheck.index import FactCheckIndex, clean_query, unique_claims
 from spinlens.factcheck.match import (
     FEATURES,
     RERANKER,
+    Candidate,
     Matcher,
     Reranker,
     candidates,
@@ -91,15 +92,13 @@ def split_train(queries: Sequence[tuple[str, str]]) -> tuple[Queries, Queries]:
     )
 
 
-def features(
-    matcher: Matcher, queries: Sequence[tuple[str, str]], qrels: Qrels
-) -> tuple[list[tuple[float, ...]], list[int], list[int]]:
-    """Candidate features, labels and query numbers for ``queries``."""
+def query_candidates(
+    matcher: Matcher, queries: Sequence[tuple[str, str]]
+) -> Iterator[tuple[int, str, str, list[Candidate]]]:
+    """Each query's number, id, cleaned text and retrieved candidates (one embedding pass
+    for all queries): what reranker and same-claim training both start from."""
     texts = [clean_query(t) for _, t in queries]
     vectors = embed_queries(texts)
-    x: list[tuple[float, ...]] = []
-    y: list[int] = []
-    group: list[int] = []
     for i, (qid, _) in enumerate(queries):
         found = candidates(
             matcher.index,
@@ -109,6 +108,17 @@ def features(
             matcher.depth,
             vectors.sentences[i],
         )
+        yield i, qid, texts[i], found
+
+
+def features(
+    matcher: Matcher, queries: Sequence[tuple[str, str]], qrels: Qrels
+) -> tuple[list[tuple[float, ...]], list[int], list[int]]:
+    """Candidate features, labels and query numbers for ``queries``."""
+    x: list[tuple[float, ...]] = []
+    y: list[int] = []
+    group: list[int] = []
+    for i, qid, _, found in query_candidates(matcher, queries):
         for cand in found:
             x.append(cand.features)
             y.append(int(cand.claim_id in qrels.get(qid, set())))

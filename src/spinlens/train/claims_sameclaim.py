@@ -41,8 +41,8 @@ import numpy as np
 
 from spinlens.eval.claims import CT2020_T2, read_qrels, read_queries
 from spinlens.factcheck.importers import read_checkthat2020
-from spinlens.factcheck.index import FactCheckIndex, clean_query, unique_claims
-from spinlens.factcheck.match import Matcher, candidates, embed_queries, shipped_reranker
+from spinlens.factcheck.index import FactCheckIndex, unique_claims
+from spinlens.factcheck.match import Matcher, shipped_reranker
 from spinlens.factcheck.sameclaim import (
     FEATURES,
     FOLDER,
@@ -53,7 +53,7 @@ from spinlens.factcheck.sameclaim import (
     pair_features,
 )
 from spinlens.factcheck.store import FactCheck, FactCheckStore
-from spinlens.train.claims_reranker import embed_cached
+from spinlens.train.claims_reranker import embed_cached, query_candidates
 
 TOP = 5
 PRECISION = 0.95
@@ -79,18 +79,8 @@ class QueryList:
 def _lists(
     matcher: Matcher, queries: Sequence[tuple[str, str]], qrels: Qrels, top: int = TOP
 ) -> list[QueryList]:
-    texts = [clean_query(t) for _, t in queries]
-    vectors = embed_queries(texts)
     out = []
-    for i, (qid, _) in enumerate(queries):
-        found = candidates(
-            matcher.index,
-            matcher.claims,
-            texts[i],
-            vectors.whole[i],
-            matcher.depth,
-            vectors.sentences[i],
-        )
+    for i, qid, text, found in query_candidates(matcher, queries):
         scores = matcher.reranker.score([c.features for c in found]) if found else np.zeros(0)
         order = np.argsort(-scores, kind="stable")[:top]
         gold = qrels.get(qid, set())
@@ -98,7 +88,7 @@ def _lists(
         out.append(
             QueryList(
                 qid,
-                texts[i],
+                text,
                 [matcher.claims[c.claim_id] for c in chosen],
                 [c.features for c in chosen],
                 [float(scores[j]) for j in order],
