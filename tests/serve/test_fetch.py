@@ -22,11 +22,11 @@ from fastapi.testclient import TestClient
 
 from spinlens.config import Settings
 from spinlens.deadline import Deadline, deadline_scope
+from spinlens.document.loaders.guard import fetch_document
 from spinlens.document.loaders.url import describe, fetch_bytes
 from spinlens.errors import FetchError
 from spinlens.pipeline import Pipeline
 from spinlens.serve import ServeConfig, create_app
-from spinlens.serve.guard import fetch_document
 from tests.serve.conftest import LOCAL
 
 PAGE = (

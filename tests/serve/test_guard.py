@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from spinlens.document.loaders import guard
+from spinlens.document.loaders.guard import BlockedAddressError, check_url, fetch_document
 from spinlens.errors import FetchError, InputError
-from spinlens.serve import guard
-from spinlens.serve.guard import BlockedAddressError, check_url, fetch_document
 from tests.serve.conftest import LOCAL, make_app
 
 ARTICLE = (

@@ -3,9 +3,9 @@ second, conditional GET, time and size caps, internal addresses refused.
 
 Built on the project's guarded fetch: the total deadline per fetch of
 :mod:`spinlens.document.loaders.url` (a watchdog cuts the socket, so a slow-drip server cannot
-hold a crawl past ``timeout`` seconds) and the server's address checks
-(:mod:`spinlens.serve.guard`: every request and redirect checked, connections pinned to the
-checked address), so a crawl can no more reach an internal address than the server can. This
+hold a crawl past ``timeout`` seconds) and the address checks of
+:mod:`spinlens.document.loaders.guard` (every request and redirect checked, connections pinned
+to the checked address), so a crawl can no more reach an internal address than the server can. This
 adds what a crawler needs on top: the response headers (``ETag``/``Last-Modified`` to send
 back, ``304 Not Modified``), a per-host pace and robots.txt (``urllib.robotparser``).
 """
@@ -20,9 +20,9 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
+from spinlens.document.loaders.guard import BlockedAddressError, PinnedBackend, check_url
 from spinlens.document.loaders.url import guarded_get, read_capped
 from spinlens.errors import FetchError, InputError, InputTooLargeError
-from spinlens.serve.guard import BlockedAddressError, PinnedBackend, check_url
 
 ROBOTS_AGENT = "spinlens"
 ROBOTS_MAX_BYTES = 500_000

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field, replace
 from spinlens.config import Settings
 from spinlens.document import Document
 from spinlens.document.loaders import document_from_record
+from spinlens.document.loaders.guard import fetch_document
 from spinlens.errors import ConfigError
 from spinlens.pipeline import Pipeline
 from spinlens.report.schema import Report
 from spinlens.serve.config import ServeConfig
-from spinlens.serve.guard import fetch_document
 from spinlens.serve.models import AnalyzeOptions, ArticleIn
 from spinlens.serve.runner import Runner
 

@@ -1,4 +1,4 @@
-"""URL fetching for the server that refuses internal addresses (no SSRF).
+"""URL fetching that refuses internal addresses (no SSRF), for the server and the crawler.
 
 Every request, redirects included, is checked through an httpx request hook: the host is
 resolved and refused if any address is private, loopback, link-local, multicast, reserved
@@ -22,7 +22,7 @@ import httpcore
 import httpx
 
 from spinlens.document import Document
-from spinlens.document.loaders import load_bytes
+from spinlens.document.loaders.content import load_bytes
 from spinlens.document.loaders.url import MAX_REDIRECTS, USER_AGENT, fetch_bytes, proxied
 from spinlens.document.urls import domain_of
 from spinlens.errors import FetchError, InputError
