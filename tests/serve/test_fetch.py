@@ -7,10 +7,8 @@ for 30 s, well inside any per-read timeout.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import ssl
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -94,19 +92,10 @@ def test_the_cli_fetch_is_abandoned_at_its_deadline(trickling: str, path: str) -
 
 
 def test_a_trickling_https_page_is_abandoned_at_its_deadline(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    localhost_cert: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Over TLS the socket the watchdog cuts is the TLS one (the plain one is detached)."""
-    if shutil.which("openssl") is None:
-        pytest.skip("needs the openssl command to make a test certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    names = ["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"]
-    files = ["-keyout", str(key), "-out", str(cert)]
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", *names, *files],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = localhost_cert
     server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
     server.daemon_threads = True
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

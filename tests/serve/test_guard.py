@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
-import shutil
 import socket
 import ssl
-import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -180,19 +178,10 @@ def test_a_redirect_to_an_internal_address_is_refused(
 
 
 def test_https_through_the_pinned_connection_checks_the_certificate_name(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    localhost_cert: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The connection goes to the checked IP; TLS must still verify the URL's host name."""
-    if shutil.which("openssl") is None:
-        pytest.skip("needs the openssl command to make a test certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    names = ["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"]
-    files = ["-keyout", str(key), "-out", str(cert)]
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", *names, *files],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = localhost_cert
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
