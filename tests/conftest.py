@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +39,18 @@ def _isolated_home(
     monkeypatch.setenv("SPINLENS_HOME", str(home))
     for var in ("SPINLENS_INDEX", "SPINLENS_FACTCHECK_DB", "SPINLENS_SOURCES_DB"):
         monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    """A local[2] Spark session shared by a test module; Java is required under CI=true."""
+    from spinlens.batch.spark import java_available, spark_session
+
+    if not java_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Java is required for the Spark tests under CI=true")
+        pytest.skip("Java is not installed; the Spark engine needs Java 17")
+    pytest.importorskip("pyspark")
+    session = spark_session("local[2]", "spinlens-tests")
+    yield session
+    session.stop()

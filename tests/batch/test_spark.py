@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,20 +18,6 @@ pytestmark = [
     pytest.mark.spark,
     pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
 ]
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    from spinlens.batch.spark import java_available, spark_session
-
-    if not java_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Java is required for the Spark tests under CI=true")
-        pytest.skip("Java is not installed; the Spark engine needs Java 17")
-    pytest.importorskip("pyspark")
-    session = spark_session("local[2]", "spinlens-tests")
-    yield session
-    session.stop()
 
 
 def _job(inputs: list[Path], out: Path) -> Job:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import sqlite3
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,18 +27,10 @@ MAX_BYTES = 5_000_000
 
 
 @pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    from spinlens.batch.spark import java_available, spark_session
-
-    if not java_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Java is required for the Spark tests under CI=true")
-        pytest.skip("Java is not installed; the Spark engine needs Java 17")
-    pytest.importorskip("pyspark")
+def spark(spark: Any) -> Any:
+    """The shared local[2] session (tests/conftest.py), for a build that DuckDB then reads."""
     pytest.importorskip("duckdb")
-    session = spark_session("local[2]", "spinlens-tests")
-    yield session
-    session.stop()
+    return spark
 
 
 def _corpus(folder: Path) -> Path:
