@@ -9,6 +9,7 @@ articles often carry.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,8 +20,19 @@ CLOSE_QUOTES = '"”“»'
 SCARE_OPEN = "‘'"
 SCARE_CLOSE = "’'"
 
+SCARE_MAX_WORDS = 4  # longer single-quoted stretches are quotes, not scare quotes
+
 _DOUBLE = re.compile(r"[\"“„«](?P<body>[^\"“”„«»\n]{2,2000}?)[\"”“»]")
 _SINGLE = re.compile(r"(?<![\w’'])[‘'](?P<body>[^‘’'\n]{1,80}?)[’'](?![\w])")
+# a single quote mark that opens a quote: after a space, line start or opening bracket, before a
+# word, and not an elision ('90s, 'em, 'til, rock 'n' roll)
+_SINGLE_OPEN = re.compile(
+    r"(?<![^\s(\[{“\"—–-])[‘'](?=[^\s‘’'])(?!\d0s\b|(?:em|til|tis|twas|cause|n)\b)",
+    re.I,
+)
+_SINGLE_MARK = re.compile(r"[‘’']")
+_STOPS = frozenset(",.!?;:…")
+_AFTER_CLOSE = frozenset('.,;:!?)]}—–"”\n\r')
 _NAME = r"(?:[A-Z][\w.\-’']+(?:\s+(?:[A-Z][\w.\-’']+|al-|bin|de|van|von))*)"
 _SPEAKER = (
     rf"(?:(?:[A-Z][a-z]+\s+)?(?:{_NAME}|[Tt]he\s+[\w\-\s]{{1,40}}?|[Hh]e|[Ss]he|[Tt]hey|[Ii]t))"
@@ -71,24 +83,104 @@ def _before_quote() -> re.Pattern[str]:
 
 
 def find_quotes(text: str) -> Iterator[QuoteMatch]:
-    """Direct quotes of at least three words, with speaker and cue when the sentence has them."""
+    """Direct quotes of at least three words, with speaker and cue when the sentence has them.
+
+    Double quotes always; single quotes (‘...’ or '...') of two words or more when the
+    sentence names a speaker ('It works,' the minister said), or of more than
+    ``SCARE_MAX_WORDS`` words without one (fewer, unattributed: a scare quote).
+    Apostrophes (don't, the students' books, '90s) neither open nor close a quote. In text
+    order.
+    """
+    doubles = []
     for match in _DOUBLE.finditer(text):
         body_start, body_end = match.start("body"), match.end("body")
         body = text[body_start:body_end]
         if len(body.split()) < 3:
             continue
         start, end = _trim(text, body_start, body_end)
-        yield _with_speaker(text, match.start(), match.end(), start, end)
+        doubles.append(_with_speaker(text, match.start(), match.end(), start, end))
+    singles = _single_quotes(text)
+    if not singles:
+        yield from doubles
+        return
+    yield from sorted([*doubles, *singles], key=lambda q: (q.start, q.end))
 
 
 def find_scare_quotes(text: str) -> Iterator[QuoteMatch]:
-    """Single words or short phrases in single quotes: irony or distancing ("scare quotes")."""
+    """Single words or short phrases in single quotes: irony or distancing ("scare quotes").
+    A short single-quoted quote with a speaker is a quote (:func:`find_quotes`), not one."""
+    quoted: list[tuple[int, int]] | None = None
     for match in _SINGLE.finditer(text):
         body = match.group("body")
-        if len(body.split()) > 4 or not any(ch.isalpha() for ch in body):
+        if len(body.split()) > SCARE_MAX_WORDS or not any(ch.isalpha() for ch in body):
             continue
         start, end = _trim(text, match.start("body"), match.end("body"))
-        yield QuoteMatch(start, end, "scare_quote")
+        if quoted is None:
+            quoted = [(q.start, q.end) for q in _single_quotes(text)]
+        at = bisect_right(quoted, (start, len(text))) - 1
+        if at < 0 or quoted[at][1] <= start:  # not part of a single-quoted quote
+            yield QuoteMatch(start, end, "scare_quote")
+
+
+def _single_quotes(text: str) -> list[QuoteMatch]:
+    """Direct quotes in single quotes, outside double-quoted text (there they are quotes
+    within the quote): two words or more with a speaker, or more than ``SCARE_MAX_WORDS``
+    words without one."""
+    if "'" not in text and "‘" not in text:
+        return []
+    doubles = [(m.start(), m.end()) for m in _DOUBLE.finditer(text)]
+    out = []
+    for q_start, q_end in _single_spans(text):
+        at = bisect_right(doubles, (q_start, len(text))) - 1
+        if at >= 0 and doubles[at][1] > q_start:
+            continue  # inside a double-quoted stretch
+        start, end = _trim(text, q_start + 1, q_end - 1)
+        words = len(text[start:end].split())
+        if words < 2:
+            continue
+        quote = _with_speaker(text, q_start, q_end, start, end)
+        if quote.speaker is not None or words > SCARE_MAX_WORDS:
+            out.append(quote)
+    return out
+
+
+def _single_spans(text: str) -> Iterator[tuple[int, int]]:
+    """``(open, close + 1)`` of every single-quoted stretch on one line.
+
+    An opening mark follows a space, a line start or an opening bracket and precedes a word
+    (not an elision such as '90s or 'em); a closing mark follows a non-space and precedes no
+    letter or digit (don't and O'Brien stay words). When the first closing mark is followed by
+    more words ("the students' books"), a later one that ends the quote more clearly (after
+    punctuation, or before punctuation or the line end) is preferred, up to the next opening
+    mark.
+    """
+    taken = 0
+    for opening in _SINGLE_OPEN.finditer(text):
+        i = opening.start()
+        if i < taken:
+            continue
+        line_end = text.find("\n", i)
+        limit = min(len(text) if line_end < 0 else line_end, i + 2000)
+        first = chosen = None
+        for mark in _SINGLE_MARK.finditer(text, i + 1, limit):
+            j = mark.start()
+            before = text[j - 1]
+            after = text[j + 1] if j + 1 < len(text) else ""
+            if before.isspace():
+                if _SINGLE_OPEN.match(text, j):
+                    break  # the next quote opens: this one ended at its first closing mark
+                continue
+            if after.isalnum() or after == "_":
+                continue  # an apostrophe inside a word
+            if before in _STOPS or after in _AFTER_CLOSE or after == "":
+                chosen = j
+                break
+            if first is None:
+                first = j
+        end = chosen if chosen is not None else first
+        if end is not None:
+            taken = end + 1
+            yield i, end + 1
 
 
 def find_attributions(text: str) -> Iterator[QuoteMatch]:
