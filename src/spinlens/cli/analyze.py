@@ -77,6 +77,8 @@ def analyze(
     several = len(sources) > 1 or any(holds_many(s) for s in sources)
     if sources == ["-"]:  # JSONL records or one article: told by what stdin holds
         items, several = _peek_several(items)
+    if several:
+        items = _unless_lone_error(items)
     chosen = choose_format(fmt and fmt.value, output, several)
     folder = _page_folder(output) if chosen == "html" and several else None
     with load_pipeline(settings, only=only, skip=skip) as pipeline:
@@ -96,6 +98,16 @@ def _peek_several(items: Iterator[Loaded]) -> tuple[Iterator[Loaded], bool]:
     """The same items, and whether there are more than one (stdin read as JSONL records)."""
     first = list(islice(items, 2))
     return chain(first, items), len(first) > 1
+
+
+def _unless_lone_error(items: Iterator[Loaded]) -> Iterator[Loaded]:
+    """The same items; but an input that turned out to hold one bad item (a feed, a sitemap,
+    a file of one malformed record) raises that item's error: one coded line, not a
+    "skipped" line followed by "no document could be read"."""
+    first = list(islice(items, 2))
+    if len(first) == 1 and first[0].error is not None:
+        raise first[0].error
+    return chain(first, items)
 
 
 def _page_folder(output: Path | None) -> PageFolder:
