@@ -45,14 +45,19 @@ HAND_FEATURES = (
 
 
 def hashed_ngrams(text: str) -> dict[int, float]:
-    """L2-normalised binary word uni+bigrams, hashed into ``HASH_DIM`` buckets."""
+    """L2-normalised binary word uni+bigrams, hashed into ``HASH_DIM`` buckets.
+
+    Buckets come in the order of their sorted n-grams, not of a set: a set of strings iterates
+    in an order that changes with each process's hash seed, and so did the float sums over
+    these items (a claim's score moved in its seventh decimal from one run to the next).
+    """
     words = _WORD.findall(text.lower())
     grams = set(words) | {f"{a} {b}" for a, b in pairwise(words)}
     if not grams:
         return {}
     value = 1.0 / math.sqrt(len(grams))
     out: dict[int, float] = {}
-    for gram in grams:
+    for gram in sorted(grams):
         bucket = zlib.crc32(gram.encode("utf-8")) % HASH_DIM
         out[bucket] = out.get(bucket, 0.0) + value
     return out
