@@ -1,7 +1,8 @@
 """Trace a torch model to ONNX and quantize its weights to int8: the one export every shipped
 model goes through (needs the ``train`` extra).
 
-The fp32 graph only lives in a temporary folder. The result is checked against torch on the
+The fp32 graph only lives in a temporary folder; the int8 one is pruned of work that changes
+no output bit (``spinlens.train.onnx_prune``). The result is checked against torch on the
 example inputs and against the package's size limit, so a broken or oversized export never
 reaches ``models/data``.
 """
@@ -34,6 +35,8 @@ def export_int8(
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    from spinlens.train.onnx_prune import prune_file
+
     model.eval()
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -51,6 +54,7 @@ def export_int8(
         quantize_dynamic(
             str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=per_channel
         )
+    prune_file(target)  # the softmax NaN guards and per-layer mask copies: same bits, less work
     size_mb = target.stat().st_size / 1e6
     if size_mb > MAX_MB:
         target.unlink()
