@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import typer
 from rich.console import Console
@@ -15,16 +15,7 @@ from rich.progress import track
 
 from spinlens.cli.app import State, app, command, eval_app, train_app
 from spinlens.cli.output import report_skipped
-from spinlens.errors import (
-    PARTIAL_FAILURE_EXIT,
-    EmptyInputError,
-    InputError,
-    MissingDependencyError,
-)
-
-if TYPE_CHECKING:
-    from spinlens.analyzers.claims.formats import Sentence
-    from spinlens.document import Document
+from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError, MissingDependencyError
 
 claims_app = typer.Typer(help="Check-worthiness of sentences.", no_args_is_help=True)
 factcheck_app = typer.Typer(
@@ -90,10 +81,11 @@ def rank(
     label column is ignored.
     A malformed line is reported on stderr and skipped (exit code 8)."""
     from spinlens.analyzers.claims import MAX_SENTENCE_CHARS
+    from spinlens.analyzers.claims.formats import read_rank_input
     from spinlens.analyzers.claims.model import FAST_MODEL, MODEL, shipped_model
 
     skipped: list[str] = []
-    sentences = _sentences(file, skipped)
+    sentences = read_rank_input(file, skipped)
     report_skipped(skipped)
     model = shipped_model(FAST_MODEL if fast else MODEL)
     for chunk in _progress(_chunks(sentences), "scoring"):
@@ -101,64 +93,6 @@ def rank(
         sys.stdout.writelines(f"{s.id}\t{p:.6f}\n" for s, p in zip(chunk, scores, strict=True))
     if skipped:
         raise typer.Exit(PARTIAL_FAILURE_EXIT)
-
-
-ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".html", ".htm", ".json", ".jsonl"})
-
-
-def _sentences(file: Path, skipped: list[str]) -> list[Sentence]:
-    """The sentences of a plain article (text, HTML, JSON/JSONL records), numbered from 1 in
-    text order (``docid:n`` when the file holds several articles), or of a CheckThat! TSV.
-
-    A file is an article by its suffix (.tsv is always CheckThat!); standard input or a file
-    with another suffix is an article when it has no tab at all (CheckThat! files have them).
-    """
-    from spinlens.analyzers.claims.formats import parse_sentences, read_sentences
-    from spinlens.document import Document
-    from spinlens.factcheck.files import read_text_file
-
-    suffix = file.suffix.lower()
-    if suffix == ".tsv":
-        return read_sentences(file, skipped)
-    if suffix in ARTICLE_SUFFIXES and str(file) != "-":
-        return _numbered(_documents(file), file)
-    raw = read_text_file(file)
-    if "\t" in raw:
-        return parse_sentences(raw, str(file), skipped)
-    doc = Document.from_text(raw.strip()) if str(file) == "-" else _load_one(file)
-    return _numbered([doc], file)
-
-
-def _documents(file: Path) -> list[Document]:
-    from spinlens.document.loaders import iter_documents
-
-    docs = []
-    for item in iter_documents([str(file)]):
-        if item.error is not None:
-            raise item.error
-        assert item.document is not None
-        docs.append(item.document)
-    return docs
-
-
-def _numbered(docs: list[Document], file: Path) -> list[Sentence]:
-    from spinlens.analyzers.claims.formats import Sentence
-
-    many = len(docs) > 1
-    out = []
-    for k, doc in enumerate(docs, start=1):
-        texts = [doc.text_of(s).strip() for s in doc.sentences]
-        prefix = f"{doc.id or k}:" if many else ""
-        out += [Sentence(f"{prefix}{n}", t) for n, t in enumerate(filter(None, texts), start=1)]
-    if not out:
-        raise EmptyInputError(f"{file} has no sentences")
-    return out
-
-
-def _load_one(file: Path) -> Document:
-    from spinlens.document.loaders import load_document
-
-    return load_document(str(file))
 
 
 def _plural(n: int, noun: str) -> str:

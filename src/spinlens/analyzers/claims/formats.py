@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spinlens.errors import EmptyInputError, MalformedRecordError
 from spinlens.factcheck.files import read_text_file
+
+if TYPE_CHECKING:
+    from spinlens.document import Document
 
 _LABELS = {"1": 1, "0": 0, "yes": 1, "no": 0}
 _YES_NO = frozenset({"yes", "no"})
@@ -146,3 +151,56 @@ def _label(value: str, name: str, line: int) -> int:
         return _LABELS[value.strip().lower()]
     except KeyError:
         raise MalformedRecordError(f"{name}:{line}: unknown label {value[:20]!r}") from None
+
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".html", ".htm", ".json", ".jsonl"})
+
+
+def read_rank_input(file: Path, skipped: list[str]) -> list[Sentence]:
+    """What ``spinlens claims rank`` scores: the sentences of a plain article (text, HTML,
+    JSON/JSONL records), numbered from 1 in text order (``docid:n`` when the file holds several
+    articles), or of a CheckThat! TSV (malformed lines described in ``skipped``).
+
+    A file is an article by its suffix (.tsv is always CheckThat!); standard input (``-``) or
+    a file with another suffix is an article when it has no tab at all (CheckThat! files have
+    them).
+    """
+    from spinlens.document import Document
+    from spinlens.document.loaders import load_document
+
+    suffix = file.suffix.lower()
+    if suffix == ".tsv":
+        return read_sentences(file, skipped)
+    if suffix in ARTICLE_SUFFIXES and str(file) != "-":
+        return numbered_sentences(_documents(file), file)
+    raw = read_text_file(file)
+    if "\t" in raw:
+        return parse_sentences(raw, str(file), skipped)
+    doc = Document.from_text(raw.strip()) if str(file) == "-" else load_document(str(file))
+    return numbered_sentences([doc], file)
+
+
+def _documents(file: Path) -> list[Document]:
+    from spinlens.document.loaders import iter_documents
+
+    docs = []
+    for item in iter_documents([str(file)]):
+        if item.error is not None:
+            raise item.error
+        assert item.document is not None
+        docs.append(item.document)
+    return docs
+
+
+def numbered_sentences(docs: Sequence[Document], file: Path) -> list[Sentence]:
+    """The non-blank sentences of ``docs``, numbered from 1 per document (``docid:n``, or
+    ``k:n`` for the k-th document without an id, when there are several)."""
+    many = len(docs) > 1
+    out = []
+    for k, doc in enumerate(docs, start=1):
+        texts = [doc.text_of(s).strip() for s in doc.sentences]
+        prefix = f"{doc.id or k}:" if many else ""
+        out += [Sentence(f"{prefix}{n}", t) for n, t in enumerate(filter(None, texts), start=1)]
+    if not out:
+        raise EmptyInputError(f"{file} has no sentences")
+    return out
