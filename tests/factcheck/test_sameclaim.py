@@ -118,3 +118,73 @@ def test_only_matches_prints_the_pairs_the_analyzer_reports(desk_db: Path, tmp_p
     ]
     assert [(r["qid"], r["claim_id"]) for r in rows] == [("s1", "us-bases")]
     assert rows[0]["probability"] >= shipped_sameclaim().threshold
+
+
+def _counting_cross_encoder(path: Path) -> None:
+    """A stand-in cross-encoder: its logit is the pair's number of word pieces."""
+    onnx = pytest.importorskip("onnx")
+    from onnx import TensorProto, helper
+
+    nodes = [
+        helper.make_node("Cast", ["attention_mask"], ["m"], to=TensorProto.FLOAT),
+        helper.make_node("ReduceSum", ["m", "axes"], ["logits"], keepdims=0),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "count",
+        [
+            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["b", "t"]),
+            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["b", "t"]),
+        ],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["b"])],
+        [helper.make_tensor("axes", TensorProto.INT64, [1], [1])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save(model, str(path))
+
+
+def _stacked(folder: Path, cross_weight: float, cross_file: str = "sameclaim.onnx") -> Path:
+    """A ``sameclaim.json`` that stacks the cross-encoder: only its logit counts."""
+    from spinlens.factcheck.sameclaim import CROSS_FEATURE, MODEL_FILE
+
+    n = len(FEATURES) + 1
+    payload = {
+        "features": [*FEATURES, CROSS_FEATURE],
+        "cross_encoder": cross_file,
+        "mean": [0.0] * n,
+        "scale": [1.0] * n,
+        "weights": [0.0] * (n - 1) + [cross_weight],
+        "bias": -28.0,
+        "threshold": 0.5,
+    }
+    path = folder / MODEL_FILE
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    return path
+
+
+def test_a_stacked_model_reads_its_cross_encoder_once_per_candidate(tmp_path: Path) -> None:
+    import shutil
+
+    from spinlens.factcheck.sameclaim import SameClaimModel
+    from spinlens.models.runtime import model_dir
+
+    shutil.copy(model_dir("claim-reranker") / "tokenizer.json", tmp_path / "tokenizer.json")
+    _counting_cross_encoder(tmp_path / "sameclaim.onnx")
+    model = SameClaimModel.load(_stacked(tmp_path, 1.0))
+    assert model.cross == tmp_path / "sameclaim.onnx"
+    claims = ["Short claim.", "A much longer claim about the US bases in Pakistan and Oman."]
+    x = model.features(SAME, claims, [(0.5,) * 10, (0.4,) * 10], [0.9, 0.2])
+    assert x.shape == (2, len(FEATURES) + 1)
+    # [CLS] query [SEP] claim [SEP]: 23 and 33 word pieces with the claim-reranker tokenizer
+    assert x[:, -1].tolist() == [23.0, 33.0]
+    p = model.probability(x)
+    assert p[0] < 0.5 < p[1]  # bias -28: only pairs over 28 word pieces pass
+    assert model.features(SAME, [], [], []).shape[0] == 0
+
+
+def test_a_stacked_model_without_its_cross_encoder_is_refused(tmp_path: Path) -> None:
+    from spinlens.factcheck.sameclaim import SameClaimModel
+
+    with pytest.raises(ValueError, match="needs the cross-encoder"):
+        SameClaimModel.load(_stacked(tmp_path, 1.0, "missing.onnx"))

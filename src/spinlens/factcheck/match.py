@@ -237,12 +237,10 @@ class Matcher:
         return out
 
     def _same_claim(self, model: SameClaimModel, query: str, cands: list[Candidate]) -> Matrix:
-        from spinlens.factcheck.sameclaim import pair_features
-
         if not cands:
             return np.zeros(0, dtype=np.float32)
         texts = [self.claims.get(c.claim_id, "") for c in cands]
-        features = pair_features(
+        features = model.features(
             query, texts, [c.features for c in cands], [c.score for c in cands]
         )
         return model.probability(features).astype(np.float32)

@@ -24,15 +24,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from spinlens.factcheck.index import tokenize
-from spinlens.models.runtime import model_dir
+from spinlens.models.runtime import load_session, model_dir
 
 MODEL_FILE = "sameclaim.json"
+CROSS_FEATURE = "cross_logit"  # the cross-encoder's logit, when the model stacks one
+CROSS_MAX_LENGTH = 128  # word pieces of "[CLS] query [SEP] claim [SEP]"
 COVERED_MISSING = 0.2  # "covered": at most this share of the fact-check's other words missing
 FOLDER = "claim-reranker"
 
@@ -394,9 +397,10 @@ def pair_features(
 
 @dataclass(frozen=True)
 class SameClaimModel:
-    """Logistic regression over standardised :data:`FEATURES`; ``threshold`` is the shipped
-    decision point (chosen on CheckThat! 2020 task 2 dev: precision >= 0.95, and at most 5% of
-    queries matched when their gold claim is not in the database)."""
+    """Logistic regression over standardised :data:`FEATURES` (and, when ``cross`` names a
+    cross-encoder file, its logit as the last feature, :data:`CROSS_FEATURE`); ``threshold``
+    is the shipped decision point (chosen on CheckThat! 2020 task 2 dev: precision >= 0.95,
+    and at most 5% of queries matched when their gold claim is not in the database)."""
 
     mean: tuple[float, ...]
     scale: tuple[float, ...]
@@ -404,12 +408,19 @@ class SameClaimModel:
     bias: float
     threshold: float
     version: str = "1"
+    cross: Path | None = None  # the cross-encoder (int8 ONNX) whose logit is the last feature
 
     @classmethod
     def load(cls, path: Path) -> SameClaimModel:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(data["features"]) != FEATURES:
+        features = tuple(data["features"])
+        if features not in (FEATURES, (*FEATURES, CROSS_FEATURE)):
             raise ValueError(f"{path} was trained on other features")
+        cross = None
+        if features[-1] == CROSS_FEATURE:
+            cross = path.parent / str(data["cross_encoder"])
+            if not cross.is_file():
+                raise ValueError(f"{path} needs the cross-encoder {cross.name}, missing")
         return cls(
             tuple(data["mean"]),
             tuple(data["scale"]),
@@ -417,7 +428,22 @@ class SameClaimModel:
             float(data["bias"]),
             float(data["threshold"]),
             str(data.get("version", "1")),
+            cross,
         )
+
+    def features(
+        self,
+        query: str,
+        claims: Sequence[str],
+        retrieval: Sequence[Sequence[float]],
+        scores: Sequence[float],
+    ) -> Matrix:
+        """:func:`pair_features`, with the cross-encoder's logits when the model reads them."""
+        x = pair_features(query, claims, retrieval, scores)
+        if self.cross is None or not len(x):
+            return x
+        logits = cross_logits(self.cross, [(query, c) for c in claims])
+        return np.hstack([x, logits.astype(np.float64)[:, None]])
 
     def probability(self, features: Matrix) -> npt.NDArray[np.float64]:
         if not len(features):
@@ -426,6 +452,38 @@ class SameClaimModel:
         logits = z @ np.asarray(self.weights) + self.bias
         out: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp(-logits))
         return out
+
+
+@lru_cache(maxsize=2)
+def _pair_tokenizer(path: str) -> Any:
+    """The MiniLM tokenizer of ``path`` for ``(query, claim)`` pairs: its own instance (the
+    shared one of :func:`load_tokenizer` must keep its settings), at most
+    ``CROSS_MAX_LENGTH`` word pieces, the longer side cut first."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(path)
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=CROSS_MAX_LENGTH, strategy="longest_first")
+    return tokenizer
+
+
+def cross_logits(model: Path, pairs: Sequence[tuple[str, str]]) -> npt.NDArray[np.float32]:
+    """The cross-encoder's same-claim logit of each ``(query, claim)`` pair, in order (one
+    onnxruntime call; the folder's ``tokenizer.json`` is the same MiniLM vocabulary)."""
+    out = np.zeros(len(pairs), dtype=np.float32)
+    if not pairs:
+        return out
+    session = load_session(str(model))
+    tokenizer = _pair_tokenizer(str(model.parent / "tokenizer.json"))
+    rows = [e.ids for e in tokenizer.encode_batch([(q or " ", c or " ") for q, c in pairs])]
+    width = max(len(r) for r in rows)
+    ids = np.zeros((len(rows), width), dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for i, r in enumerate(rows):
+        ids[i, : len(r)] = r
+        mask[i, : len(r)] = 1
+    out[:] = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+    return out
 
 
 @lru_cache(maxsize=1)

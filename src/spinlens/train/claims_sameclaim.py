@@ -153,12 +153,11 @@ def _swap_name(text: str, rng: random.Random, pool: Sequence[str]) -> str | None
     return pattern.sub(other, text) if pattern.search(text) else None
 
 
-def synthetic(lists: Sequence[QueryList], seed: int = 0) -> list[QueryList]:
-    """For each list with its gold claim: up to three changed copies of the gold, each put in
-    the gold's place (all other candidates unchanged) and labelled negative."""
-    from spinlens.factcheck.encoder import encode
-    from spinlens.factcheck.match import FEATURES as RETRIEVAL
-
+def changed_golds(lists: Sequence[QueryList], seed: int = 0) -> list[tuple[QueryList, int, str]]:
+    """For each list with its gold claim: up to three changed copies of the gold (a number or
+    year changed, a negation flipped, a name swapped for another claim's), as ``(list, place
+    of the gold, changed text)``: the synthetic negatives of this model and of the
+    cross-encoder (:mod:`.claims_crossenc`)."""
     rng = random.Random(seed)
     pool = sorted({n.title() for lst in lists for c in lst.claims for n in _names(c)})
     jobs: list[tuple[QueryList, int, str]] = []
@@ -176,6 +175,16 @@ def synthetic(lists: Sequence[QueryList], seed: int = 0) -> list[QueryList]:
             new = change(gold, rng)
             if new and new != gold:
                 jobs.append((lst, at, new))
+    return jobs
+
+
+def synthetic(lists: Sequence[QueryList], seed: int = 0) -> list[QueryList]:
+    """For each list with its gold claim: up to three changed copies of the gold, each put in
+    the gold's place (all other candidates unchanged) and labelled negative."""
+    from spinlens.factcheck.encoder import encode
+    from spinlens.factcheck.match import FEATURES as RETRIEVAL
+
+    jobs = changed_golds(lists, seed)
     if not jobs:
         return []
     changed = encode([new for _, _, new in jobs])
@@ -284,26 +293,38 @@ def decisions(
 ) -> Decisions:
     """What ``--only-matches`` prints at ``threshold``: pairs' precision and recall, and the
     share of queries still matched with their gold claims removed."""
+    return decisions_at(
+        [model.probability(_features(lst)) for lst in full if lst.claims],
+        [lst.labels for lst in full if lst.claims],
+        [model.probability(_features(a)) for a in absent if a.claims],
+        sum(len(v) for v in qrels.values()),
+        len(absent),
+        threshold,
+    )
+
+
+def decisions_at(
+    probs: Sequence[np.ndarray],
+    labels: Sequence[Sequence[int]],
+    absent: Sequence[np.ndarray],
+    gold: int,
+    queries: int,
+    threshold: float,
+) -> Decisions:
+    """:func:`decisions` from probabilities: ``probs``/``labels`` per query list, ``absent``
+    per gold-removed list (``queries`` of them in all, empty ones included)."""
     hits = reported = 0
-    for lst in full:
-        if not lst.claims:
-            continue
-        p = model.probability(_features(lst))
-        kept = p >= threshold
+    for p, lab in zip(probs, labels, strict=True):
+        kept = np.asarray(p) >= threshold
         reported += int(kept.sum())
-        hits += int(sum(lab for lab, k in zip(lst.labels, kept, strict=True) if k))
-    matched = 0
-    for lst in absent:
-        if lst.claims:
-            p = model.probability(_features(lst))
-            matched += int((p >= threshold).any())
-    gold = sum(len(v) for v in qrels.values())
+        hits += int(sum(y for y, k in zip(lab, kept, strict=True) if k))
+    matched = sum(int((np.asarray(p) >= threshold).any()) for p in absent if len(p))
     return Decisions(
         hits / reported if reported else 1.0,
         hits / gold if gold else 0.0,
         reported,
         gold,
-        matched / max(1, len(absent)),
+        matched / max(1, queries),
     )
 
 
@@ -318,8 +339,20 @@ def choose_threshold(
     at most ``absent_rate`` of the ``absent`` lists (queries whose gold claim is not in the
     database) still get a match: the highest recall that meets both."""
     x, y, _ = matrix(lists)
-    p = model.probability(x)
-    best = [max(model.probability(_features(a))) for a in absent if a.claims]
+    best = [float(max(model.probability(_features(a)))) for a in absent if a.claims]
+    return threshold_for(model.probability(x), y, best, precision, absent_rate)
+
+
+def threshold_for(
+    p: np.ndarray,
+    y: np.ndarray,
+    absent_best: Sequence[float],
+    precision: float = PRECISION,
+    absent_rate: float = ABSENT_RATE,
+) -> float:
+    """:func:`choose_threshold` from probabilities: ``p``/``y`` of every pair, and the best
+    probability of each gold-removed list."""
+    best = list(absent_best)
     floor = float(np.quantile(best, 1 - absent_rate, method="higher")) if best else 0.0
     order = np.argsort(-p, kind="stable")
     precision_at = np.cumsum(y[order]) / np.arange(1, len(order) + 1)
