@@ -1,8 +1,14 @@
 """A cross-encoder for the same-claim decision, and its stacking into the same-claim model.
 
-Run: ``python -m spinlens.train.claims_crossenc --data ../shared/data`` (needs the ``train``
-extra; on one CPU thread about 15 minutes per fold). Writes ``<user data dir>/models/
-claim-reranker/`` (``sameclaim.onnx`` and ``sameclaim.json``) unless ``--out``.
+An experiment, not the shipped model: on CheckThat! 2020 task 2 dev it lowered the recall the
+shipped rule allows (docs/claims.md, "Tried: a cross-encoder"). Run:
+``python -m spinlens.train.claims_crossenc --data ../shared/data --folds 3 --holdout
+--frozen-layers 2 --lr 1e-4 --epochs 3`` (needs the ``train`` extra; 10-20 minutes per
+cross-encoder on one CPU thread of the 2-core project machine). Without ``--no-export`` it
+writes ``sameclaim.onnx`` (int8) and a stacked ``sameclaim.json`` to ``<user data dir>/models/
+claim-reranker/`` unless ``--out``; :class:`spinlens.factcheck.sameclaim.SameClaimModel`
+loads such a pair (copy both, and the folder's ``tokenizer.json``, over the shipped files to
+use it).
 
 - Model: all-MiniLM-L6-v2 over ``query [SEP] candidate claim`` (at most ``max_length`` word
   pieces), mean pooling and one linear output (the network of
@@ -17,8 +23,10 @@ claim-reranker/`` (``sameclaim.onnx`` and ``sameclaim.json``) unless ``--out``.
 - Stacking: the cross-encoder's logit is one more feature of the same-claim logistic
   regression. The regression must not see logits of pairs the cross-encoder trained on, so
   the train queries are cross-fitted: ``folds`` cross-encoders, each trained on the other
-  folds' queries, give every train pair an out-of-fold logit. The shipped cross-encoder is
-  the ``full`` one (all train queries) when trained, else the first fold's.
+  folds' queries, give every train pair an out-of-fold logit; the exported cross-encoder is
+  the ``full`` one (all train queries) when trained, else the first fold's. With
+  ``--holdout`` only fold 0's cross-encoder is trained (on the other folds' queries) and the
+  regression is fitted on fold 0's queries alone.
 - Dev (CheckThat! 2020 task 2 dev, never trained on) chooses the threshold by the rule of
   :func:`.claims_sameclaim.threshold_for` (precision >= 0.95 and matches on at most 5% of
   queries with their gold claims removed) and reports recall there, for the cross-encoder
@@ -288,7 +296,7 @@ def run(
             oof.update(held_logits)
         dev_logits.append(dev_k)
         log(f"{name}: done")
-    # Dev logits of the shipped cross-encoder: the full one, else fold 0.
+    # Dev logits of the exported cross-encoder: the full one, else fold 0.
     shipped_dev = dev_logits[-1] if full else dev_logits[0]
     gold = sum(len(v) for v in read_qrels(data / CT2020_T2 / "dev" / CT2020_QRELS).values())
     x_dev, _, _ = matrix(dev)
@@ -303,7 +311,7 @@ def run(
     x, y, groups = matrix(stack_lists)
     base = fit(x, y, groups, log)
     report("features only (refit)", base.probability(x_dev), base.probability(x_abs))
-    for name, logits in [("cross-encoder fold0", dev_logits[0]), ("shipped", shipped_dev)]:
+    for name, logits in [("cross-encoder fold0", dev_logits[0]), ("exported", shipped_dev)]:
         report(
             f"{name} alone",
             _sigmoid(np.asarray([logits[p] for p in list_pairs(dev)])),
@@ -323,7 +331,7 @@ def run(
 def export(
     data: Path, work: Path, out: Path, cfg: CrossConfig, log: Callable[[str], None] = print
 ) -> dict[str, Any]:
-    """Write ``out/sameclaim.onnx`` (the shipped cross-encoder, int8) and ``out/sameclaim.json``
+    """Write ``out/sameclaim.onnx`` (the exported cross-encoder, int8) and ``out/sameclaim.json``
     (the stacker of :func:`run`, its threshold chosen again on dev with the *int8* model's
     logits, which is what the analyzer computes)."""
     import torch
