@@ -20,7 +20,7 @@ CARDS = sorted(
     for p in MODELS.glob("*/card.json")
     if any(p.parent.glob("*.onnx")) or any(p.parent.glob("*.npz"))
 )
-MINILM_BASED = {"checkworthy", "claim-reranker", "minilm", "propaganda"}
+MINILM_BASED = {"checkworthy", "claim-reranker", "minilm", "propaganda", "propaganda-paragraphs"}
 
 
 @pytest.mark.parametrize("card_path", CARDS, ids=[p.parent.name for p in CARDS])

@@ -76,6 +76,9 @@ def test_eval_prints_si_tc_and_paragraph_figures(tmp_path: Path) -> None:
     par = lines["SemEval-2023"]
     assert par.startswith("SemEval-2023 paragraphs (2-fold CV by topic): P ")
     assert float(par.rsplit(" ", 1)[1]) >= 0.8
+    # the shipped fine-tuned paragraph model's recorded topic-fold figures, with the expectation
+    assert "linear weight 0.5" in lines["Shipped"]
+    assert "expected paragraph micro-F1 on unseen articles (shipped model): 0.35" in run.stdout
 
 
 def test_cross_validation_cannot_learn_random_labels(tmp_path: Path) -> None:

@@ -169,9 +169,29 @@ def evaluate_propaganda(
         yield f"  paragraph micro-F1 {folds.spread()}"
         mean = sum(folds.folds) / len(folds.folds)
         yield (
-            f"  expected paragraph micro-F1 on unseen articles: {mean:.2f} "
+            f"  expected paragraph micro-F1 on unseen articles (linear model): {mean:.2f} "
             f"({_range(folds.folds)}; by topic, the grouping that predicted the test set best)"
         )
+        yield from _finetuned_paragraph_lines(bundle)
+
+
+def _finetuned_paragraph_lines(bundle: Bundle) -> Iterator[str]:
+    """The installed fine-tuned paragraph classifier's topic-fold figures, as recorded in its
+    card (hours of CPU to rerun: ``python -m spinlens.train.propaganda_paragraphs cv``)."""
+    finetuned = bundle.paragraph_finetuned
+    if finetuned is None or not finetuned.card.get("topic_cv"):
+        return
+    card = finetuned.card
+    yield (
+        "Shipped paragraph model (fine-tuned MiniLM averaged with the linear model above, "
+        f"linear weight {finetuned.linear_weight:g}): topic-fold figures on the 446 SemEval-2023 "
+        "articles recorded in its card (rerun: python -m spinlens.train.propaganda_paragraphs cv)"
+    )
+    for line in card["topic_cv"]:
+        yield f"  {line}"
+    expected = card.get("expected_unseen")
+    if expected:
+        yield f"  expected paragraph micro-F1 on unseen articles (shipped model): {expected}"
 
 
 def _range(values: tuple[float, ...]) -> str:

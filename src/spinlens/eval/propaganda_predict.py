@@ -37,8 +37,9 @@ class Predictor:
             for d in detect(self.bundle, text, self.threshold, use_lexicon=self.lexicon):
                 yield f"{art}\t{d.technique}\t{d.start}\t{d.end}\n"
             return
-        assert self.bundle.paragraph_classifier is not None
-        for number, _, _, labels in paragraph_labels(self.bundle.paragraph_classifier, text):
+        model = self.bundle.paragraph_model
+        assert model is not None
+        for number, _, _, labels in paragraph_labels(model, text):
             yield f"{art}\t{number}\t{','.join(labels)}\n"
 
 
@@ -55,7 +56,7 @@ def load_predictor(
         warnings.append("the propaganda model is not installed: only the lexicon runs")
     if fmt == PTC_FORMAT and bundle.tagger is not None and bundle.span_classifier is None:
         warnings.append(NO_SPAN_CLASSIFIER)
-    if fmt == PARAGRAPH_FORMAT and bundle.paragraph_classifier is None:
+    if fmt == PARAGRAPH_FORMAT and bundle.paragraph_model is None:
         raise MissingDependencyError("the SemEval-2023 paragraph model is not installed")
     return Predictor(bundle, fmt, threshold, lexicon), warnings
 

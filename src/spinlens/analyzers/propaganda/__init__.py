@@ -107,10 +107,11 @@ class PropagandaAnalyzer(BaseAnalyzer):
                 if not visible
             ],
         }
-        if self.taxonomy == "semeval2023" and self.bundle.paragraph_classifier is not None:
+        paragraph_model = self.bundle.paragraph_model
+        if self.taxonomy == "semeval2023" and paragraph_model is not None:
             data["paragraphs"] = [
                 {"line": n, "start": a, "end": b, "labels": labels}
-                for n, a, b, labels in paragraph_labels(self.bundle.paragraph_classifier, doc.text)
+                for n, a, b, labels in paragraph_labels(paragraph_model, doc.text)
             ]
         model = f"{card.get('name', 'propaganda')}@{card.get('version', '?')}" if card else None
         return Result(spans=tuple(spans), data=data, warnings=warnings, model=model)

@@ -5,20 +5,25 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 
-from spinlens.analyzers.propaganda import features as F
+import numpy as np
+
 from spinlens.analyzers.propaganda.detect import Detection
-from spinlens.analyzers.propaganda.model import LinearModel
+from spinlens.analyzers.propaganda.model import LinearModel, ParagraphModel
 from spinlens.analyzers.propaganda.taxonomy import to_taxonomy
 
 
-def paragraph_labels(model: LinearModel, text: str) -> list[tuple[int, int, int, list[str]]]:
+def paragraph_labels(
+    model: LinearModel | ParagraphModel, text: str
+) -> list[tuple[int, int, int, list[str]]]:
     """``(line_number, start, end, labels)`` for every non-empty line (1-based numbers, lines
     split at "\\n" as in the SemEval-2023 label files; ``text[start:end]`` is the line without
     its line end).
 
-    A model with a dense part also reads each line's sentence embedding from the shared
-    MiniLM encoder (one batch per article).
+    ``model``: the bundle's :class:`ParagraphModel` (the fine-tuned line classifier averaged
+    with the linear model), or a linear model alone; one batch of lines per article.
     """
+    if isinstance(model, LinearModel):
+        model = ParagraphModel(model, None)
     units = []
     offset = 0
     for number, raw in enumerate(text.split("\n"), 1):
@@ -26,18 +31,12 @@ def paragraph_labels(model: LinearModel, text: str) -> list[tuple[int, int, int,
         if line.strip():
             units.append((number, offset, line))
         offset += len(raw) + 1
-    embeddings = None
-    if model.dense_coef is not None and units:
-        from spinlens.models.encoder import encode
-
-        embeddings = encode([line for _, _, line in units])
-    out = []
-    for i, (number, start, line) in enumerate(units):
-        dense = embeddings[i] if embeddings is not None else None
-        probs = model.sigmoid(F.paragraph_features(line), dense)
-        labels = [model.labels[j] for j in range(len(probs)) if probs[j] >= model.thresholds[j]]
-        out.append((number, start, start + len(line), labels))
-    return out
+    probs = model.probs([line for _, _, line in units])
+    labels, thresholds = model.labels, model.thresholds
+    return [
+        (number, start, start + len(line), [labels[j] for j in np.flatnonzero(p >= thresholds)])
+        for (number, start, line), p in zip(units, probs, strict=True)
+    ]
 
 
 def span_labels_by_line(text: str, found: Iterable[Detection]) -> dict[int, set[str]]:
