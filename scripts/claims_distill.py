@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import os
 import random
 import time
@@ -50,14 +49,12 @@ from spinlens.train.calibration import fit_calibration
 from spinlens.train.claims import evaluation_keys, training_set
 from spinlens.train.claims_finetune import (
     FinetuneConfig,
-    batches,
     build_classifier,
     keep_layers,
     make_tokenizer,
-    optimizer_for,
-    pad,
     torch_logits,
 )
+from spinlens.train.loop import fit_epochs
 from spinlens.train.propaganda import encoder_dir
 
 PTC = "ptc-semeval2020-task11"
@@ -272,37 +269,21 @@ def train(
 
     layers = [int(v) for v in cfg.student_layers.split(",")]
     model = build_student(Path(cfg.init) if cfg.init else teachers[-1], layers)
-    optimizer, scheduler = optimizer_for(model, cfg, len(x_train))
-    steps_per_epoch = math.ceil(len(x_train) / cfg.batch_size)
     bce = torch.nn.BCEWithLogitsLoss(reduction="none")
     s, t = cfg.soft_weight, cfg.temperature
     z0 = torch_logits(model, x_eval)
     log(f"student at start: {json.dumps(evaluation.figures(z0))}")
     history: list[dict[str, Any]] = []
     start = time.time()
-    for epoch in range(1, cfg.epochs + 1):
-        model.train()
-        running = 0.0
-        for b, chunk in enumerate(batches(x_train, cfg.batch_size, rng), start=1):
-            ids, mask = pad([x_train[i] for i in chunk])
-            logits = model(torch.from_numpy(ids), torch.from_numpy(mask))
-            g, m = y_gold[chunk], m_gold[chunk]
-            soft_loss = bce(logits / t, y_soft[chunk]) * (t * t)
-            weight = m * s + (1 - m)  # news rows: the teacher is the only signal
-            loss = (m * (1 - s) * bce(logits, g) + weight * soft_loss).mean()
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            running = 0.98 * running + 0.02 * loss.item() if b > 1 else loss.item()
-            if b % 200 == 0:
-                log(
-                    f"epoch {epoch} batch {b}/{steps_per_epoch} loss {running:.4f} "
-                    f"elapsed {(time.time() - start) / 60:.1f} min"
-                )
-        ckpt = work / f"epoch{epoch}.pt"
-        torch.save(model.state_dict(), ckpt)
+
+    def loss_of(logits: Any, chunk: list[int]) -> Any:
+        g, m = y_gold[chunk], m_gold[chunk]
+        soft_loss = bce(logits / t, y_soft[chunk]) * (t * t)
+        weight = m * s + (1 - m)  # news rows: the teacher is the only signal
+        return (m * (1 - s) * bce(logits, g) + weight * soft_loss).mean()
+
+    def after_epoch(epoch: int) -> None:
+        torch.save(model.state_dict(), work / f"epoch{epoch}.pt")
         row = {
             "epoch": epoch,
             "minutes": (time.time() - start) / 60,
@@ -311,6 +292,8 @@ def train(
         history.append(row)
         log(json.dumps(row))
         (work / "history.json").write_text(json.dumps(history, indent=1), encoding="utf-8")
+
+    fit_epochs(model, x_train, cfg, loss_of, rng=rng, after_epoch=after_epoch, log=log, every=200)
     (work / "config.json").write_text(json.dumps(asdict(cfg), indent=1), encoding="utf-8")
     return choose(work, history, use_epoch, log), history
 

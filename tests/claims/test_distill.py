@@ -56,7 +56,8 @@ def test_training_recipe_freezes_the_low_layers_and_warms_up() -> None:
     ``frozen_layers`` stay fixed, the learning rate rises from 0 and decays back to 0."""
     pytest.importorskip("torch")
     pytest.importorskip("transformers")
-    from spinlens.train.claims_finetune import FinetuneConfig, build_classifier, optimizer_for
+    from spinlens.train.claims_finetune import FinetuneConfig, build_classifier
+    from spinlens.train.loop import optimizer_for
     from spinlens.train.propaganda import encoder_dir
 
     model = build_classifier(encoder_dir())

@@ -48,7 +48,7 @@ def test_numbers_outrank_pleasantries() -> None:
 
 def test_batches_cover_every_row_once_and_pad() -> None:
     pytest.importorskip("sklearn")
-    from spinlens.train.claims_finetune import batches, pad
+    from spinlens.train.loop import batches, pad
 
     rows = [[101] + [7] * random.Random(i).randint(1, 40) + [102] for i in range(300)]
     for rng in (random.Random(0), None):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from spinlens.train.claims_crossenc import fold_of, training_pairs
@@ -93,3 +94,39 @@ def test_the_threshold_follows_precision_and_the_gold_removed_bound() -> None:
     )
     lax = decisions_at(probs, labels, absent, 4, 20, 0.5)
     assert (lax.precision, lax.recall, lax.absent_rate) == (0.75, 0.75, 0.05)
+
+
+def test_cross_logits_of_a_batch_equal_each_pair_alone(tmp_path: Path) -> None:
+    """Pairs of different lengths are padded together: padding must not change a logit."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from spinlens.factcheck.sameclaim import cross_logits
+    from spinlens.train.claims_model import build_classifier, make_tokenizer
+    from spinlens.train.propaganda import encoder_dir
+
+    torch.manual_seed(0)
+    ids = torch.randint(1000, 20000, (2, 12))
+    mask = torch.ones_like(ids)
+    mask[1, 6:] = 0
+    target = tmp_path / "model.onnx"
+    # float ONNX: int8 dynamic quantization alone moves a logit with its batch companions
+    torch.onnx.export(
+        build_classifier(encoder_dir()).eval(),
+        (ids, mask),
+        str(target),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["logits"],
+        dynamic_axes={"input_ids": {0: "b", 1: "t"}, "attention_mask": {0: "b", 1: "t"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    make_tokenizer(64).save(str(tmp_path / "tokenizer.json"))
+    pairs = [
+        ("The US has bases in Pakistan.", "US bases in Pakistan and Turkmenistan surround Iran."),
+        ("Short.", "Also short."),
+        ("A much longer query about peace talks and an invitation by US officials.", "No."),
+    ]
+    together = cross_logits(target, pairs)
+    alone = [float(cross_logits(target, [p])[0]) for p in pairs]
+    assert together.shape == (3,)
+    assert np.allclose(together, alone, atol=1e-4)

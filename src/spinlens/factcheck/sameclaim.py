@@ -458,11 +458,12 @@ class SameClaimModel:
 def _pair_tokenizer(path: str) -> Any:
     """The MiniLM tokenizer of ``path`` for ``(query, claim)`` pairs: its own instance (the
     shared one of :func:`load_tokenizer` must keep its settings), at most
-    ``CROSS_MAX_LENGTH`` word pieces, the longer side cut first."""
+    ``CROSS_MAX_LENGTH`` word pieces, the longer side cut first, a batch padded to its
+    longest pair."""
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(path)
-    tokenizer.no_padding()
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
     tokenizer.enable_truncation(max_length=CROSS_MAX_LENGTH, strategy="longest_first")
     return tokenizer
 
@@ -475,13 +476,9 @@ def cross_logits(model: Path, pairs: Sequence[tuple[str, str]]) -> npt.NDArray[n
         return out
     session = load_session(str(model))
     tokenizer = _pair_tokenizer(str(model.parent / "tokenizer.json"))
-    rows = [e.ids for e in tokenizer.encode_batch([(q or " ", c or " ") for q, c in pairs])]
-    width = max(len(r) for r in rows)
-    ids = np.zeros((len(rows), width), dtype=np.int64)
-    mask = np.zeros((len(rows), width), dtype=np.int64)
-    for i, r in enumerate(rows):
-        ids[i, : len(r)] = r
-        mask[i, : len(r)] = 1
+    encoded = tokenizer.encode_batch([(q or " ", c or " ") for q, c in pairs])
+    ids = np.array([e.ids for e in encoded], dtype=np.int64)
+    mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
     out[:] = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
     return out
 

@@ -38,9 +38,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import random
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -138,40 +136,26 @@ def train_cross(
     """Fine-tune the pair classifier on ``pairs``; returns the torch model."""
     import torch
 
-    from spinlens.train.claims_finetune import batches, optimizer_for, pad
     from spinlens.train.claims_model import build_classifier
+    from spinlens.train.loop import fit_epochs
     from spinlens.train.propaganda import encoder_dir
 
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
-    rng = random.Random(cfg.seed)
     tokenizer = pair_tokenizer(cfg.max_length)
     x = [e.ids for e in tokenizer.encode_batch([(q, c) for q, c, _ in pairs])]
     y = np.asarray([lab for _, _, lab in pairs], dtype=np.float32)
     model = build_classifier(encoder_dir())
-    optimizer, scheduler = optimizer_for(model, cfg, len(x))
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    steps = math.ceil(len(x) / cfg.batch_size)
-    start = time.time()
-    for epoch in range(1, cfg.epochs + 1):
-        model.train()
-        running = 0.0
-        for b, chunk in enumerate(batches(x, cfg.batch_size, rng), start=1):
-            ids, mask = pad([x[i] for i in chunk])
-            loss = loss_fn(
-                model(torch.from_numpy(ids), torch.from_numpy(mask)), torch.from_numpy(y[chunk])
-            )
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            running = 0.98 * running + 0.02 * loss.item() if b > 1 else loss.item()
-            if b % 50 == 0:
-                log(
-                    f"  epoch {epoch} batch {b}/{steps} loss {running:.4f} "
-                    f"elapsed {(time.time() - start) / 60:.1f} min"
-                )
+    fit_epochs(
+        model,
+        x,
+        cfg,
+        lambda logits, chunk: loss_fn(logits, torch.from_numpy(y[chunk])),
+        rng=random.Random(cfg.seed),
+        log=log,
+        every=50,
+    )
     return model
 
 
@@ -352,7 +336,7 @@ def export(
     model = build_classifier(encoder_dir())
     model.load_state_dict(torch.load(work / f"{name}.pt", map_location="cpu"))
     tokenizer = pair_tokenizer(cfg.max_length)
-    from spinlens.train.claims_finetune import pad
+    from spinlens.train.loop import pad
 
     example = [("Soleimani was killed in Iraq by a US drone.", "A drone killed him."), ("a", "b")]
     ids_np, mask_np = pad([e.ids for e in tokenizer.encode_batch(example)])

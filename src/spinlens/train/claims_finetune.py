@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import time
@@ -40,17 +39,15 @@ from spinlens.train.claims_model import (
     layer_count,
     make_tokenizer,
 )
+from spinlens.train.loop import fit_epochs, predict
 from spinlens.train.propaganda import encoder_dir
 
 __all__ = [
     "FinetuneConfig",
-    "batches",
     "build_classifier",
     "keep_layers",
     "layer_count",
     "make_tokenizer",
-    "optimizer_for",
-    "pad",
     "train",
 ]
 
@@ -71,79 +68,8 @@ class FinetuneConfig:
     with_tweets: bool = False
 
 
-def optimizer_for(model: Any, cfg: Any, n_train: int) -> tuple[Any, Any]:
-    """AdamW with linear warm-up and decay, embeddings and the lowest ``cfg.frozen_layers``
-    layers fixed, no weight decay on biases and LayerNorm, the head at ``cfg.head_lr``: the
-    recipe every check-worthiness classifier here is trained with (fine-tune and distil)."""
-    import torch
-
-    encoder = model.encoder
-    for p in encoder.embeddings.parameters():
-        p.requires_grad = False
-    for layer in encoder.encoder.layer[: cfg.frozen_layers]:
-        for p in layer.parameters():
-            p.requires_grad = False
-    decay: list[Any] = []
-    no_decay: list[Any] = []
-    for name, p in encoder.named_parameters():
-        if p.requires_grad:
-            (no_decay if "bias" in name or "LayerNorm" in name else decay).append(p)
-    optimizer = torch.optim.AdamW(
-        [
-            {"params": decay, "lr": cfg.lr, "weight_decay": cfg.weight_decay},
-            {"params": no_decay, "lr": cfg.lr, "weight_decay": 0.0},
-            {"params": model.head.parameters(), "lr": cfg.head_lr, "weight_decay": 0.0},
-        ]
-    )
-    steps_per_epoch = math.ceil(n_train / cfg.batch_size)
-    total = steps_per_epoch * cfg.epochs
-    warm = max(1, int(total * cfg.warmup))
-
-    def schedule(step: int) -> float:
-        return step / warm if step < warm else max(0.0, (total - step) / max(1, total - warm))
-
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
-    return optimizer, scheduler
-
-
-def batches(
-    encoded: Sequence[list[int]], batch_size: int, rng: random.Random | None
-) -> list[list[int]]:
-    """Row indices per batch: shuffled pools of 50 batches, sorted by length inside a pool."""
-    order = list(range(len(encoded)))
-    if rng is None:
-        order.sort(key=lambda i: len(encoded[i]))
-        return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-    rng.shuffle(order)
-    pool = batch_size * 50
-    out: list[list[int]] = []
-    for start in range(0, len(order), pool):
-        chunk = sorted(order[start : start + pool], key=lambda i: len(encoded[i]))
-        out += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
-    rng.shuffle(out)
-    return out
-
-
-def pad(rows: Sequence[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    width = max(len(r) for r in rows)
-    ids = np.zeros((len(rows), width), dtype=np.int64)
-    mask = np.zeros((len(rows), width), dtype=np.int64)
-    for i, r in enumerate(rows):
-        ids[i, : len(r)] = r
-        mask[i, : len(r)] = 1
-    return ids, mask
-
-
 def torch_logits(model: Any, encoded: Sequence[list[int]], batch_size: int = 32) -> np.ndarray:
-    import torch
-
-    out = np.zeros(len(encoded), dtype=np.float32)
-    model.eval()
-    with torch.no_grad():
-        for chunk in batches(encoded, batch_size, None):
-            ids, mask = pad([encoded[i] for i in chunk])
-            out[chunk] = model(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
-    return out
+    return predict(model, encoded, lambda z: z, batch_size=batch_size)
 
 
 def train(
@@ -173,33 +99,11 @@ def train(
     log(f"training sentences: {len(train_set)} ({int(y_train.sum())} check-worthy)")
 
     model = build_classifier(encoder_dir())
-    optimizer, scheduler = optimizer_for(model, cfg, len(x_train))
-    steps_per_epoch = math.ceil(len(x_train) / cfg.batch_size)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     history: list[dict[str, float]] = []
-    step, start = 0, time.time()
-    for epoch in range(1, cfg.epochs + 1):
-        model.train()
-        tokens, running, epoch_start = 0, 0.0, time.time()
-        for b, chunk in enumerate(batches(x_train, cfg.batch_size, rng), start=1):
-            ids, mask = pad([x_train[i] for i in chunk])
-            logits = model(torch.from_numpy(ids), torch.from_numpy(mask))
-            loss = loss_fn(logits, torch.from_numpy(y_train[chunk]))
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            step += 1
-            tokens += int(mask.sum())
-            running = 0.98 * running + 0.02 * loss.item() if b > 1 else loss.item()
-            if b % 100 == 0:
-                elapsed = time.time() - start
-                log(
-                    f"epoch {epoch} batch {b}/{steps_per_epoch} loss {running:.4f} "
-                    f"{tokens / max(1e-9, time.time() - epoch_start):.0f} tok/s "
-                    f"elapsed {elapsed / 60:.1f} min"
-                )
+    start = time.time()
+
+    def after_epoch(epoch: int) -> None:
         ckpt = work / f"epoch{epoch}.pt"
         torch.save(model.state_dict(), ckpt)
         z = torch_logits(model, x_dev)
@@ -215,6 +119,16 @@ def train(
         history.append(row)
         log(json.dumps(row))
         (work / "history.json").write_text(json.dumps(history, indent=1), encoding="utf-8")
+
+    fit_epochs(
+        model,
+        x_train,
+        cfg,
+        lambda logits, chunk: loss_fn(logits, torch.from_numpy(y_train[chunk])),
+        rng=rng,
+        after_epoch=after_epoch,
+        log=log,
+    )
     best = min(history, key=lambda r: r["dev_logloss_platt"])
     chosen = work / f"epoch{int(best['epoch'])}.pt"
     if use_epoch is not None:

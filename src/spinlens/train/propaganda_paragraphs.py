@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -117,18 +116,14 @@ def pos_weight(y: np.ndarray, cap: float) -> np.ndarray:
     return np.clip(np.sqrt(ratio), 1.0, cap).astype(np.float32)
 
 
-def predict_probs(model: Any, encoded: Sequence[list[int]], batch_size: int = 32) -> np.ndarray:
+def predict_probs(
+    model: Any, encoded: Sequence[list[int]], batch_size: int = 32, device: str = "cpu"
+) -> np.ndarray:
     import torch
 
-    from spinlens.train.claims_finetune import batches, pad
+    from spinlens.train.loop import predict
 
-    out = np.zeros((len(encoded), len(S2023_LABELS)), dtype=np.float32)
-    model.eval()
-    with torch.no_grad():
-        for chunk in batches(encoded, batch_size, None):
-            ids, mask = pad([encoded[i] for i in chunk])
-            out[chunk] = torch.sigmoid(model(torch.from_numpy(ids), torch.from_numpy(mask))).numpy()
-    return out
+    return predict(model, encoded, torch.sigmoid, len(S2023_LABELS), batch_size, device)
 
 
 def finetune(
@@ -138,50 +133,39 @@ def finetune(
     score: Sequence[Sequence[list[int]]] = (),
     log: Callable[[str], None] = print,
     save: Path | None = None,
+    device: str = "cpu",
 ) -> tuple[Any, list[list[np.ndarray]]]:
     """Fine-tune on ``encoded`` rows with targets ``y``; after each epoch the probabilities
     on each of the ``score`` sets (one list per epoch). ``save``: a folder for the last
     epoch's state dict (``model.pt``)."""
     import torch
 
-    from spinlens.train.claims_finetune import batches, optimizer_for, pad
+    from spinlens.train.loop import fit_epochs
     from spinlens.train.propaganda import encoder_dir
 
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
-    rng = random.Random(cfg.seed)
     model = build_line_classifier(encoder_dir())
-    optimizer, scheduler = optimizer_for(model, cfg, len(encoded))
     loss_fn = torch.nn.BCEWithLogitsLoss(
-        pos_weight=torch.from_numpy(pos_weight(y, cfg.pos_weight_cap))
+        pos_weight=torch.from_numpy(pos_weight(y, cfg.pos_weight_cap)).to(device)
     )
-    steps = math.ceil(len(encoded) / cfg.batch_size)
+    target = torch.from_numpy(y).to(device)
     outputs: list[list[np.ndarray]] = []
-    start = time.time()
-    for epoch in range(1, cfg.epochs + 1):
-        model.train()
-        running = 0.0
-        for b, chunk in enumerate(batches(encoded, cfg.batch_size, rng), start=1):
-            ids, mask = pad([encoded[i] for i in chunk])
-            loss = loss_fn(
-                model(torch.from_numpy(ids), torch.from_numpy(mask)), torch.from_numpy(y[chunk])
-            )
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            running = 0.98 * running + 0.02 * loss.item() if b > 1 else loss.item()
-            if b % 100 == 0:
-                log(
-                    f"  epoch {epoch} batch {b}/{steps} loss {running:.4f} "
-                    f"{(time.time() - start) / 60:.1f} min"
-                )
-        outputs.append([predict_probs(model, rows) for rows in score])
-        log(f"  epoch {epoch} done, {(time.time() - start) / 60:.1f} min")
+    fit_epochs(
+        model,
+        encoded,
+        cfg,
+        lambda logits, chunk: loss_fn(logits, target[chunk]),
+        rng=random.Random(cfg.seed),
+        after_epoch=lambda _: outputs.append(
+            [predict_probs(model, rows, device=device) for rows in score]
+        ),
+        log=log,
+        device=device,
+    )
     if save is not None:
         save.mkdir(parents=True, exist_ok=True)
-        torch.save(model.state_dict(), save / "model.pt")
+        torch.save(model.to("cpu").state_dict(), save / "model.pt")
         (save / "config.json").write_text(json.dumps(asdict(cfg), indent=1), encoding="utf-8")
     return model, outputs
 
