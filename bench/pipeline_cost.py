@@ -11,6 +11,9 @@ the stores of ``SPINLENS_HOME`` (e.g. after ``spinlens index add examples/corpus
 Prints the ratio of the totals and each analyzer's share. CPU time, not wall time, so the
 figure holds on a loaded machine; run with one thread so both sides count alike. Each
 side runs ``--rounds`` times alternately and the lowest total is kept (caches warm).
+``--sessions``: also, for the kept pipeline round, each onnxruntime session's calls, rows,
+tokens fed (padded) against real tokens (attention mask), and CPU seconds inside
+``session.run``; what is left of the pipeline's CPU is Python (tokenizers, features, decoding).
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ import argparse
 import json
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from spinlens.document import Document
 from spinlens.eval.propaganda_data import read_articles
@@ -30,12 +36,39 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "ptc-semeval2020-task11" / "dev-articles"
 
 
+@contextmanager
+def session_counts(table: dict[str, list[float]]) -> Iterator[None]:
+    """Count every onnxruntime ``run`` by model folder: ``[calls, rows, tokens fed, real
+    tokens, CPU s]`` (tokens from the ``attention_mask`` feed)."""
+    from onnxruntime import InferenceSession
+
+    plain = InferenceSession.run
+
+    def counted(self: Any, output_names: Any, feed: dict[str, Any], *rest: Any) -> Any:
+        t0 = time.process_time()
+        out = plain(self, output_names, feed, *rest)
+        took = time.process_time() - t0
+        row = table[Path(self._model_path).parent.name]
+        mask = feed.get("attention_mask")
+        rows, fed, real = (0, 0, 0) if mask is None else (len(mask), mask.size, int(mask.sum()))
+        for i, value in enumerate((1, rows, fed, real, took)):
+            row[i] += value
+        return out
+
+    InferenceSession.run = counted  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        InferenceSession.run = plain  # type: ignore[method-assign]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT)
     parser.add_argument("--articles", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--examples", action="store_true", help="seed + wire story, stores")
+    parser.add_argument("--sessions", action="store_true", help="per-session breakdown")
     args = parser.parse_args()
     if args.examples:
         seed = (ROOT / "examples" / "seed-article.txt").read_text(encoding="utf-8")
@@ -51,6 +84,7 @@ def main() -> int:
     encode(["warm up"])
     best_encoder = best_pipeline = float("inf")
     shares: dict[str, float] = defaultdict(float)
+    sessions: dict[str, list[float]] = {}
     for _ in range(args.rounds):
         t0 = time.process_time()
         for sents in sentences:
@@ -58,12 +92,14 @@ def main() -> int:
         best_encoder = min(best_encoder, time.process_time() - t0)
         t0 = time.process_time()
         runs: dict[str, float] = defaultdict(float)
-        for doc in docs:
-            for run in pipeline.run(doc).analyzers:
-                runs[run.name] += run.seconds
+        counts: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0, 0.0])
+        with session_counts(counts) if args.sessions else _nothing():
+            for doc in docs:
+                for run in pipeline.run(doc).analyzers:
+                    runs[run.name] += run.seconds
         took = time.process_time() - t0
         if took < best_pipeline:
-            best_pipeline, shares = took, runs
+            best_pipeline, shares, sessions = took, runs, counts
     n = sum(len(s) for s in sentences)
     print(f"articles: {len(docs)}, sentences: {n}, analyzers: {', '.join(shares)}")
     print(f"MiniLM pass over the sentences: {best_encoder:.2f} CPU s")
@@ -72,7 +108,21 @@ def main() -> int:
     wall = sum(shares.values())
     for name, seconds in sorted(shares.items(), key=lambda kv: -kv[1]):
         print(f"  {name:<12} {100 * seconds / wall:5.1f}% of analyzer wall time")
+    if sessions:
+        print("onnxruntime sessions (kept round): calls, rows, tokens fed/real, CPU s, x MiniLM")
+        for name, (calls, rows, fed, real, cpu) in sorted(sessions.items()):
+            print(
+                f"  {name:<22} {calls:5.0f} {rows:6.0f} {fed:8.0f}/{real:<8.0f}"
+                f" {cpu:6.2f} {cpu / best_encoder:5.2f}x"
+            )
+        rest = best_pipeline - sum(row[4] for row in sessions.values())
+        print(f"  {'outside onnxruntime':<22} {rest:44.2f} {rest / best_encoder:5.2f}x")
     return 0
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 if __name__ == "__main__":
