@@ -300,8 +300,7 @@ def tagger_probs(
     parts = []
     for i in range(0, len(ranges), 8):
         chunk = ranges[i : i + 8]
-        ids, mask = W.batch_inputs(enc.ids, chunk, tagger.cls_id, tagger.sep_id)
-        out = tagger.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        out = tagger.run(*W.batch_inputs(enc.ids, chunk, tagger.cls_id, tagger.sep_id))
         parts.append(np.pad(out, ((0, 0), (0, W.WINDOW - out.shape[1]), (0, 0))))
     probs = W.stitch(np.concatenate(parts).astype(np.float32), ranges, len(enc.ids))
     return enc.offsets, probs[:, 0].astype(np.float64)

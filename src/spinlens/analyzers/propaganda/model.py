@@ -36,6 +36,8 @@ class TokenTagger:
         self.tokenizer = W.prepare(load_tokenizer(str(folder / "tokenizer.json")))
         self.cls_id = int(self.tokenizer.token_to_id("[CLS]"))
         self.sep_id = int(self.tokenizer.token_to_id("[SEP]"))
+        # a graph rewritten for unpadded windows (spinlens.models.runtime_unmask) has no mask
+        self.feeds_mask = any(i.name == "attention_mask" for i in self.session.get_inputs())
 
     def __call__(self, text: str) -> TokenProbs:
         enc = W.encode(self.tokenizer, text)
@@ -46,12 +48,19 @@ class TokenTagger:
         for i in range(0, len(ranges), BATCH):
             check_deadline()  # between batches: a cancelled server request stops here
             chunk = ranges[i : i + BATCH]
-            ids, mask = W.batch_inputs(enc.ids, chunk, self.cls_id, self.sep_id)
-            out = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            out = self.run(*W.batch_inputs(enc.ids, chunk, self.cls_id, self.sep_id))
             pad = W.WINDOW - out.shape[1]
             parts.append(np.pad(out, ((0, 0), (0, pad), (0, 0))) if pad else out)
         probs = np.concatenate(parts).astype(np.float32)
         return TokenProbs(enc, W.stitch(probs, ranges, len(enc.ids)))
+
+    def run(self, ids: npt.NDArray[np.int64], mask: npt.NDArray[np.int64]) -> Any:
+        """The graph's output for one batch of windows (``windows.batch_inputs``)."""
+        if self.feeds_mask:
+            return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        if not mask.all():
+            raise ValueError("padded windows need a tagger graph with an attention mask")
+        return self.session.run(None, {"input_ids": ids})[0]
 
 
 class LinearModel:
