@@ -12,8 +12,9 @@ Prints the ratio of the totals and each analyzer's share. CPU time, not wall tim
 figure holds on a loaded machine; run with one thread so both sides count alike. Each
 side runs ``--rounds`` times alternately and the lowest total is kept (caches warm).
 ``--sessions``: also, for the kept pipeline round, each onnxruntime session's calls, rows,
-tokens fed (padded) against real tokens (attention mask), and CPU seconds inside
-``session.run``; what is left of the pipeline's CPU is Python (tokenizers, features, decoding).
+tokens fed (padded) against real tokens (attention mask; all tokens for a graph without
+one), and CPU seconds inside ``session.run``; what is left of the pipeline's CPU is Python
+(tokenizers, features, decoding).
 """
 
 from __future__ import annotations
@@ -50,7 +51,11 @@ def session_counts(table: dict[str, list[float]]) -> Iterator[None]:
         took = time.process_time() - t0
         row = table[Path(self._model_path).parent.name]
         mask = feed.get("attention_mask")
-        rows, fed, real = (0, 0, 0) if mask is None else (len(mask), mask.size, int(mask.sum()))
+        if mask is None:  # a graph for unpadded inputs (spinlens.models.runtime_unmask)
+            ids = feed["input_ids"]
+            rows, fed, real = len(ids), ids.size, ids.size
+        else:
+            rows, fed, real = len(mask), mask.size, int(mask.sum())
         for i, value in enumerate((1, rows, fed, real, took)):
             row[i] += value
         return out
