@@ -41,7 +41,7 @@ import numpy as np
 
 from spinlens.eval.claims import CT2020_T2, read_qrels, read_queries
 from spinlens.factcheck.importers import read_checkthat2020
-from spinlens.factcheck.index import FactCheckIndex, unique_claims
+from spinlens.factcheck.index import FactCheckIndex, claim_key, unique_claims
 from spinlens.factcheck.match import Matcher, shipped_reranker
 from spinlens.factcheck.sameclaim import (
     FEATURES,
@@ -98,6 +98,27 @@ def _lists(
             )
         )
     return out
+
+
+def indexed_qrels(qrels: Qrels, records: Sequence[FactCheck]) -> Qrels:
+    """The gold ids as the index knows them. The index holds one record per distinct claim
+    text (the first, :func:`unique_claims`); a gold claim stored twice under another id may
+    be the copy left out, and its indexed twin would then be a "wrong" candidate with the
+    gold's very text, and stay in the database when the gold claims are removed."""
+    text = {r.id: r.claim for r in records}
+    kept = {claim_key(r.claim): r.id for r in unique_claims(records)}
+    return {
+        qid: {kept.get(claim_key(text[g]), g) if g in text else g for g in golds}
+        for qid, golds in qrels.items()
+    }
+
+
+def _qrels(data: Path, split: str, records: Sequence[FactCheck]) -> Qrels:
+    return indexed_qrels(read_qrels(data / CT2020_T2 / split / "tweet-vclaim-pairs.qrels"), records)
+
+
+def _records(data: Path) -> list[FactCheck]:
+    return list(read_checkthat2020(data / CT2020_T2 / "verified_claims.docs.tsv"))
 
 
 def _index(
@@ -405,7 +426,7 @@ def embedded_queries(
 def collect(data: Path, cache: Path | None, work: Path) -> dict[str, list[QueryList]]:
     """Train and dev lists, with and without their gold claims, and the train gold claims
     embedded in news sentences, with and without (cached as JSON in ``work``)."""
-    saved = work / "lists.json"
+    saved = work / "lists-v2.json"  # v2: gold ids mapped to their indexed twins
     if saved.is_file():
         cached = json.loads(saved.read_text(encoding="utf-8"))
         out = {k: [QueryList(**v) for v in vs] for k, vs in cached.items()}
@@ -417,11 +438,12 @@ def collect(data: Path, cache: Path | None, work: Path) -> dict[str, list[QueryL
     with tempfile.TemporaryDirectory() as tmp:
         store = FactCheckStore(Path(tmp) / "fc.sqlite")
         store.upsert(read_checkthat2020(folder / "verified_claims.docs.tsv"))
-        records = unique_claims(store.all())
+        every = store.all()
+        records = unique_claims(every)
         matcher = Matcher(store, shipped_reranker(), _index(records, cache, store))
         for split in ("train", "dev"):
             queries = read_queries(folder / split / "tweets.queries.tsv")
-            qrels = read_qrels(folder / split / "tweet-vclaim-pairs.qrels")
+            qrels = _qrels(data, split, every)
             gold = {c for ids in qrels.values() for c in ids}
             absent = _without(matcher, records, gold, cache)
             if split not in out:
@@ -449,11 +471,12 @@ def run(
     x, y, groups = matrix([*train, *fake])
     log(f"fitting on {len(y)} pairs ({int(y.sum())} same claim)")
     model = fit(x, y, groups, log)
-    dev_qrels = read_qrels(data / CT2020_T2 / "dev" / "tweet-vclaim-pairs.qrels")
+    every = _records(data)
+    dev_qrels = _qrels(data, "dev", every)
     threshold = choose_threshold(model, lists["dev"], lists["dev-absent"])
     model = SameClaimModel(model.mean, model.scale, model.weights, model.bias, threshold)
     dev = decisions(model, lists["dev"], lists["dev-absent"], dev_qrels, threshold)
-    train_qrels = read_qrels(data / CT2020_T2 / "train" / "tweet-vclaim-pairs.qrels")
+    train_qrels = _qrels(data, "train", every)
     tr = decisions(model, lists["train"], lists["train-absent"], train_qrels, threshold)
     figures = {
         "threshold": threshold,
