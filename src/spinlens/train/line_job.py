@@ -24,7 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from functools import partial
 from pathlib import Path
@@ -170,9 +170,15 @@ def join_pieces(folder: Path, name: str, target: Path) -> Path:
     return target
 
 
-def restore(folder: Path, checkpoint: str, target: Path) -> Path:
+def restore(
+    folder: Path,
+    checkpoint: str,
+    target: Path,
+    build: Callable[[Path, int], Any] | None = None,
+) -> Path:
     """A full state dict (``model.pt``, what ``propaganda_paragraphs ship`` exports) from the
-    pieces of ``checkpoint`` that ``choose`` copied and the base encoder's weights."""
+    pieces of ``checkpoint`` that ``choose`` copied and the base encoder's weights.
+    ``build(base folder, outputs)``: the network (default the line classifier)."""
     import torch
 
     from spinlens.train.base_encoder import encoder_dir
@@ -181,7 +187,7 @@ def restore(folder: Path, checkpoint: str, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     joined = join_pieces(folder, checkpoint, target.with_suffix(".trainable"))
     trained = torch.load(joined, map_location="cpu")
-    model = build_line_classifier(encoder_dir(), int(trained["head.weight"].shape[0]))
+    model = (build or build_line_classifier)(encoder_dir(), int(trained["head.weight"].shape[0]))
     state = model.state_dict()
     unknown = set(trained) - set(state)
     if unknown:

@@ -10,10 +10,7 @@ run can stop early; ``export`` turns a checkpoint into the shipped int8 ONNX mod
 from __future__ import annotations
 
 import json
-import math
 import random
-import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,24 +21,11 @@ from spinlens.analyzers.propaganda.taxonomy import PTC_LABELS
 from spinlens.eval.propaganda_data import PTC, load_ptc
 from spinlens.eval.propaganda_score import si_score
 from spinlens.train.base_encoder import encoder_dir as encoder_dir
+from spinlens.train.tagger_fit import TrainConfig as TrainConfig
+from spinlens.train.tagger_fit import build_model as build_tagger
+from spinlens.train.tagger_fit import fit_windows
 
 N_OUT = 1 + len(PTC_LABELS)
-
-
-@dataclass
-class TrainConfig:
-    epochs: int = 3
-    batch_size: int = 16
-    lr: float = 5e-5  # encoder; 1e-4 collapsed to a constant prediction in a first run
-    head_lr: float = 1e-3
-    si_weight: float = 1.0  # the SI output weighs as much as all 14 technique outputs together
-    frozen_layers: int = 1  # embeddings and the lowest N layers stay fixed: ~30% less compute
-    warmup: float = 0.06
-    seed: int = 13
-    holdout: float = 0.1
-    threads: int = 2
-    init: str | None = None  # continue from this checkpoint (a state dict saved by ``train``)
-    shuffle_seed: int = 0  # added to the per-epoch shuffle seed: a continued run sees new orders
 
 
 def split_ids(ids: list[str], holdout: float, seed: int) -> tuple[list[str], list[str]]:
@@ -53,26 +37,7 @@ def split_ids(ids: list[str], holdout: float, seed: int) -> tuple[list[str], lis
 
 
 def build_model(path: Path) -> Any:
-    import torch
-    from transformers import AutoModel
-
-    class TokenTagger(torch.nn.Module):
-        """Encoder + linear multi-label head; ``forward`` returns per-token sigmoid scores."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(path))
-            self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(self.encoder.config.hidden_size, N_OUT)
-
-        def logits(self, input_ids: Any, attention_mask: Any) -> Any:
-            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask)[0]
-            return self.head(self.dropout(hidden))
-
-        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-            return torch.sigmoid(self.logits(input_ids, attention_mask))
-
-    return TokenTagger()
+    return build_tagger(path, N_OUT)
 
 
 def make_windows(
@@ -154,71 +119,25 @@ def train(data: Path, out: Path, cfg: TrainConfig, log: Any = print) -> Path:
     if cfg.init:
         model.load_state_dict(torch.load(cfg.init, map_location="cpu"))
         log(f"continuing from {cfg.init}")
-    model.train()
-    frozen = [model.encoder.embeddings, *model.encoder.encoder.layer[: cfg.frozen_layers]]
-    for module in frozen:
-        for param in module.parameters():
-            param.requires_grad = False
-    params = [p for p in model.parameters() if p.requires_grad]
-    head = list(model.head.parameters())
-    body = [p for p in params if all(p is not h for h in head)]
-    opt = torch.optim.AdamW(
-        [{"params": body, "lr": cfg.lr}, {"params": head, "lr": cfg.head_lr}], weight_decay=0.01
-    )
-    steps = cfg.epochs * math.ceil(len(fit) / cfg.batch_size)
-    warm = max(1, int(steps * cfg.warmup))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
-    )
-    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none")
     history: list[dict[str, Any]] = []
     best: tuple[float, Path] | None = None
-    order = list(range(len(fit)))
-    step = 0
-    for epoch in range(1, cfg.epochs + 1):
-        random.Random(cfg.seed + cfg.shuffle_seed + epoch).shuffle(order)
-        t0, running = time.time(), 0.0
-        for i in range(0, len(order), cfg.batch_size):
-            batch = [fit[j] for j in order[i : i + cfg.batch_size]]
-            ids = torch.from_numpy(np.stack([b[0] for b in batch]))
-            mask = torch.from_numpy(np.stack([b[1] for b in batch]))
-            y = torch.from_numpy(np.stack([b[2] for b in batch]))
-            logits = model.logits(ids, mask)
-            raw = loss_fn(logits, y)
-            per = (cfg.si_weight * raw[..., 0] + raw[..., 1:].mean(-1)) * mask
-            loss = per.sum() / mask.sum()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
-            step += 1
-            running += float(loss.detach())
-            if step % 10 == 0:
-                # mean SI probability on span / other tokens of this batch: a collapsed
-                # model shows the same value for both
-                with torch.no_grad():
-                    p = torch.sigmoid(logits[..., 0])
-                    on = (y[..., 0] > 0) & (mask > 0)
-                    off = (y[..., 0] == 0) & (mask > 0)
-                    gap = f"{float(p[on].mean()):.3f}/{float(p[off].mean()):.3f}"
-                log(
-                    f"epoch {epoch} step {step}/{steps} loss {running / 10:.4f} "
-                    f"SI prob span/other {gap} {time.time() - t0:.0f}s"
-                )
-                running = 0.0
+
+    def after_epoch(epoch: int, seconds: float) -> None:
+        nonlocal best
         path = out / f"epoch{epoch}.pt"
         torch.save(model.state_dict(), path)
         scores = validate(model, tokenizer, hold, ptc)
         thr, f1 = max(scores.items(), key=lambda kv: kv[1])
-        history.append({"epoch": epoch, "seconds": time.time() - t0, "holdout_si_f1": scores})
-        log(f"epoch {epoch} done in {time.time() - t0:.0f}s; holdout SI F1 {scores}")
+        history.append({"epoch": epoch, "seconds": seconds, "holdout_si_f1": scores})
+        log(f"epoch {epoch} done in {seconds:.0f}s; holdout SI F1 {scores}")
         if best is None or f1 > best[0]:
             best = (f1, path)
             (out / "best.json").write_text(
                 json.dumps({"checkpoint": path.name, "threshold": float(thr), "holdout_si_f1": f1})
             )
         (out / "train-log.json").write_text(json.dumps(history, indent=1))
+
+    fit_windows(model, fit, cfg, log, after_epoch)
     assert best is not None
     return best[1]
 

@@ -41,39 +41,28 @@ def export(checkpoint: Path, out_dir: Path, card: dict[str, Any]) -> dict[str, f
     return checks
 
 
-def tune_decoding(
-    model_folder: Path, data: Path, holdout: float = 0.1, seed: int = 13
+def choose_decoding(
+    si: dict[str, tuple[Any, np.ndarray]],
+    texts: dict[str, str],
+    gold: dict[str, list[tuple[int, int]]],
 ) -> dict[str, Any]:
-    """Choose the SI threshold, gap joining and minimum span length on the held-out train
-    articles with the exported (int8) model, and record them in its card.json.
-
-    The grid is small on purpose: 37 articles can pick among a few settings, not tune many.
-    """
+    """The SI threshold, gap joining and minimum span length with the best SI F1 on ``si``
+    (article -> token offsets and SI probabilities), from a small grid."""
     import itertools
 
     from spinlens.analyzers.propaganda.decode import spans_from_probs
-    from spinlens.analyzers.propaganda.model import TokenTagger
-    from spinlens.eval.propaganda_data import load_ptc
     from spinlens.eval.propaganda_score import si_score
-    from spinlens.train.propaganda import split_ids
 
-    ptc = load_ptc(data)
-    _, hold = split_ids(list(ptc.train), holdout, seed)
-    tagger = TokenTagger(model_folder)
-    outs = {a: tagger(ptc.train[a]) for a in hold}
-    gold = {a: [(g.start, g.end) for g in ptc.train_spans.get(a, [])] for a in hold}
     best: tuple[float, dict[str, Any]] | None = None
     grid = itertools.product(np.arange(0.2, 0.451, 0.025), GAPS, MIN_CHARS)
     for thr, gap, min_chars in grid:
         pred = {
             a: [
                 (s, e)
-                for s, e, _ in spans_from_probs(
-                    o.encoded.offsets, o.probs[:, 0], thr, gap, ptc.train[a]
-                )
+                for s, e, _ in spans_from_probs(offsets, probs, thr, gap, texts[a])
                 if e - s >= min_chars
             ]
-            for a, o in outs.items()
+            for a, (offsets, probs) in si.items()
         }
         prf = si_score(pred, gold)
         if best is None or prf.f1 > best[0]:
@@ -87,7 +76,28 @@ def tune_decoding(
                 },
             )
     assert best is not None
-    chosen = best[1]
+    return best[1]
+
+
+def tune_decoding(
+    model_folder: Path, data: Path, holdout: float = 0.1, seed: int = 13
+) -> dict[str, Any]:
+    """Choose the SI threshold, gap joining and minimum span length on the held-out train
+    articles with the exported (int8) model, and record them in its card.json.
+
+    The grid is small on purpose: 37 articles can pick among a few settings, not tune many.
+    """
+    from spinlens.analyzers.propaganda.model import TokenTagger
+    from spinlens.eval.propaganda_data import load_ptc
+    from spinlens.train.propaganda import split_ids
+
+    ptc = load_ptc(data)
+    _, hold = split_ids(list(ptc.train), holdout, seed)
+    tagger = TokenTagger(model_folder)
+    outs = {a: tagger(ptc.train[a]) for a in hold}
+    si = {a: (o.encoded.offsets, o.probs[:, 0]) for a, o in outs.items()}
+    gold = {a: [(g.start, g.end) for g in ptc.train_spans.get(a, [])] for a in hold}
+    chosen = choose_decoding(si, {a: ptc.train[a] for a in hold}, gold)
     card_path = model_folder / "card.json"
     card = json.loads(card_path.read_text(encoding="utf-8"))
     card["threshold"] = chosen["threshold"]
