@@ -2,17 +2,17 @@
 
 torch exports BERT-style attention as a dozen nodes per layer: reshape and transpose Q, K and
 V into heads, scale Q and K, ``MatMul``, ``Softmax``, ``MatMul`` with V, transpose and reshape
-back. onnxruntime's ``com.microsoft.MultiHeadAttention`` computes the same head by head,
-keeping each head's scores in cache: on the propaganda tagger's 256-token windows, after
+back. onnxruntime's ``com.microsoft.MultiHeadAttention`` computes the same head by head
+(presumably keeping each head's scores in cache): on the tagger's 256-token windows, after
 :mod:`spinlens.models.runtime_unmask`, 13% less CPU (the tagger's calls for the 20 articles of
 ``bench/pipeline_cost.py``, replayed: 2.835 -> 2.458 s).
 
 Not bit-identical: the scale is applied once to the scores instead of to Q and K, and the sums
 run in another order, so the attention output moves in the last float bits, and the int8
-layers after it (one activation scale per tensor) carry that on: tagger probabilities move by
-0.004 at the median and 0.05 at most; over the 75 PTC dev articles and the examples 110 of
-650 hidden span extents move, the shown spans stay, SI dev F1 0.4026 -> 0.4024. So apply it
-when a tagger is exported, before its thresholds are chosen, not to a shipped one.
+layers after it (one activation scale per tensor) carry that on: the tagger's span probability
+moves by 0.002 at the median and 0.054 at most; over the 75 PTC dev articles and the examples
+110 of 650 hidden span extents move, the shown spans stay, SI dev F1 0.4026 -> 0.4024. So
+apply it when a tagger is exported, before its thresholds are chosen, not to a shipped one.
 
 Only for graphs without an additive mask (:func:`spinlens.models.runtime_unmask.
 drop_attention_mask`): a padded encoder would need the mask as ``key_padding_mask``. Needs the
