@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
 
+from spinlens.train.loop import Recipe
 
-@dataclass
-class _Cfg:
-    epochs: int = 3
-    batch_size: int = 8
-    lr: float = 5e-3
-    head_lr: float = 5e-2
-    weight_decay: float = 0.0
-    warmup: float = 0.1
-    frozen_layers: int = 0
+
+def _recipe(epochs: int) -> Recipe:
+    """Rates a toy model learns from in a few epochs."""
+    return Recipe(epochs, 8, 5e-3, 5e-2, 0.0, 0.1, 0)
 
 
 def _tiny_model() -> object:
@@ -64,7 +59,7 @@ def test_fit_epochs_learns_and_reports_each_epoch() -> None:
     fit_epochs(
         model,
         rows,
-        _Cfg(epochs=8),
+        _recipe(epochs=8),
         lambda logits, chunk: loss_fn(logits, y[chunk]),
         rng=random.Random(1),
         after_epoch=seen.append,
@@ -78,7 +73,7 @@ def test_fit_epochs_learns_and_reports_each_epoch() -> None:
     # embeddings stay fixed under the shared recipe
     weights = model.encoder.embeddings.weight.detach().clone()
     fit_epochs(
-        model, rows, _Cfg(epochs=1), lambda z, c: loss_fn(z, y[c]), rng=random.Random(2), log=str
+        model, rows, _recipe(epochs=1), lambda z, c: loss_fn(z, y[c]), rng=random.Random(2), log=str
     )
     assert torch.equal(weights, model.encoder.embeddings.weight)
 

@@ -3,24 +3,13 @@ machine and back must be what the CPU side reads, and the choice must use valida
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from spinlens.train import line_job
-
-
-@dataclass
-class _Plan:
-    number: int
-    fit: np.ndarray
-    val: np.ndarray
-    test: np.ndarray
-    lin_thr: float
-    lin_test: np.ndarray
-    lin_val: np.ndarray
+from spinlens.train.propaganda_paragraphs import FoldPlan as _Plan
 
 
 def _job(tmp_path: Path, rng: np.random.Generator) -> Path:

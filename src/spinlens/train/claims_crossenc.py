@@ -59,23 +59,15 @@ from spinlens.train.claims_sameclaim import (
     synthetic,
     threshold_for,
 )
+from spinlens.train.loop import Recipe
 
 Pair = tuple[str, str]
 MODEL_ONNX = "sameclaim.onnx"
 
 
 @dataclass
-class CrossConfig:
-    epochs: int = 2
-    batch_size: int = 16
-    lr: float = 5e-5
-    head_lr: float = 1e-3
-    weight_decay: float = 0.01
-    warmup: float = 0.06
+class CrossConfig(Recipe):
     frozen_layers: int = 4
-    max_length: int = 128
-    seed: int = 13
-    threads: int = 1
     folds: int = 2
     holdout: bool = False  # train only fold 0's cross-encoder; the stacker fits on fold 0
 

@@ -39,7 +39,7 @@ from spinlens.train.claims_model import (
     layer_count,
     make_tokenizer,
 )
-from spinlens.train.loop import fit_epochs, predict
+from spinlens.train.loop import Recipe, fit_epochs, predict
 from spinlens.train.propaganda import encoder_dir
 
 __all__ = [
@@ -53,17 +53,8 @@ __all__ = [
 
 
 @dataclass
-class FinetuneConfig:
-    epochs: int = 2
-    batch_size: int = 16
-    lr: float = 5e-5  # encoder (1e-4 collapsed the propaganda tagger to a constant)
-    head_lr: float = 1e-3
-    weight_decay: float = 0.01
-    warmup: float = 0.06
-    frozen_layers: int = 1  # embeddings and the lowest N layers stay fixed (less compute)
+class FinetuneConfig(Recipe):
     max_length: int = MAX_LENGTH
-    seed: int = 13
-    threads: int = 1
     with_2019: bool = False
     with_tweets: bool = False
 

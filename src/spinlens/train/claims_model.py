@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from spinlens.train.pooled import build_pooled_classifier
 from spinlens.train.propaganda import encoder_dir
 
 MAX_LENGTH = 96
@@ -14,27 +15,7 @@ MAX_LENGTH = 96
 
 def build_classifier(path: Path) -> Any:
     """MiniLM + masked mean pooling + linear head; ``forward`` returns one logit per row."""
-    import torch
-    from transformers import AutoModel
-
-    class SentenceClassifier(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(path))
-            self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1)
-
-        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-            hidden = self.encoder(
-                input_ids=input_ids,
-                attention_mask=attention_mask,
-                token_type_ids=torch.zeros_like(input_ids),
-            )[0]
-            weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-            return self.head(self.dropout(pooled)).squeeze(-1)
-
-    return SentenceClassifier()
+    return build_pooled_classifier(path, 1, squeeze=True)
 
 
 def keep_layers(model: Any, layers: Sequence[int]) -> None:

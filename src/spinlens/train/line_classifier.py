@@ -17,49 +17,23 @@ from typing import Any
 
 import numpy as np
 
+from spinlens.train.loop import Recipe
+from spinlens.train.pooled import build_pooled_classifier
+
 POS_WEIGHT_CAP = 3.0
 THRESHOLDS = np.round(np.arange(0.05, 0.81, 0.025), 3)
 
 
 @dataclass
-class LineConfig:
-    epochs: int = 2
-    batch_size: int = 16
-    lr: float = 5e-5
-    head_lr: float = 1e-3
-    weight_decay: float = 0.01
-    warmup: float = 0.06
+class LineConfig(Recipe):
     frozen_layers: int = 2
-    max_length: int = 128
     pos_weight_cap: float = POS_WEIGHT_CAP
-    seed: int = 13
-    threads: int = 1
 
 
 def build_line_classifier(path: Path, n_labels: int) -> Any:
     """MiniLM + masked mean pooling + dropout + a linear head; ``forward`` returns one logit
     per label per row."""
-    import torch
-    from transformers import AutoModel
-
-    class LineClassifier(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(path))
-            self.dropout = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(self.encoder.config.hidden_size, n_labels)
-
-        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
-            hidden = self.encoder(
-                input_ids=input_ids,
-                attention_mask=attention_mask,
-                token_type_ids=torch.zeros_like(input_ids),
-            )[0]
-            weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-            return self.head(self.dropout(pooled))
-
-    return LineClassifier()
+    return build_pooled_classifier(path, n_labels)
 
 
 def pos_weight(y: np.ndarray, cap: float) -> np.ndarray:

@@ -13,11 +13,29 @@ import math
 import random
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 Loss = Callable[[Any, list[int]], Any]  # (logits of a batch, its row indices) -> scalar loss
+
+
+@dataclass
+class Recipe:
+    """What :func:`optimizer_for` and :func:`fit_epochs` read; each model's config extends it
+    with its own defaults and fields."""
+
+    epochs: int = 2
+    batch_size: int = 16
+    lr: float = 5e-5  # encoder (1e-4 collapsed the propaganda tagger to a constant)
+    head_lr: float = 1e-3
+    weight_decay: float = 0.01
+    warmup: float = 0.06
+    frozen_layers: int = 1  # embeddings and the lowest N layers stay fixed (less compute)
+    max_length: int = 128
+    seed: int = 13
+    threads: int = 1
 
 
 def optimizer_for(model: Any, cfg: Any, n_train: int) -> tuple[Any, Any]:
