@@ -86,23 +86,29 @@ def test_fused_attention_is_the_same_attention() -> None:
     np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
 
 
-def test_a_graph_with_an_additive_mask_is_not_fused() -> None:
-    if not (SHIPPED / "model.onnx").is_file():
-        pytest.skip("the shipped tagger is not installed")
+def test_a_graph_with_an_additive_mask_is_not_fused(masked_tagger: Path) -> None:
     with pytest.raises(ValueError, match="no attention"):
-        fuse_attention(onnx.load(str(SHIPPED / "model.onnx")))
+        fuse_attention(onnx.load(str(masked_tagger / "model.onnx")))
 
 
-def test_fused_tagger_moves_probabilities_by_float_noise_only(tmp_path: Path) -> None:
+def test_the_shipped_tagger_runs_fused_attention() -> None:
     if not (SHIPPED / "model.onnx").is_file():
         pytest.skip("the shipped tagger is not installed")
-    model = onnx.load(str(SHIPPED / "model.onnx"))
+    graph = onnx.load(str(SHIPPED / "model.onnx")).graph
+    assert sum(node.op_type == "MultiHeadAttention" for node in graph.node) == 6
+    assert [i.name for i in graph.input] == ["input_ids"]
+
+
+def test_fused_tagger_moves_probabilities_by_float_noise_only(
+    masked_tagger: Path, tmp_path: Path
+) -> None:
+    model = onnx.load(str(masked_tagger / "model.onnx"))
     drop_attention_mask(model)
     assert fuse_attention(model) == 6  # one per layer
     onnx.save(model, str(tmp_path / "model.onnx"))
-    shutil.copy(SHIPPED / "tokenizer.json", tmp_path / "tokenizer.json")
+    shutil.copy(masked_tagger / "tokenizer.json", tmp_path / "tokenizer.json")
     text = SEED.read_text(encoding="utf-8")
-    a, b = TokenTagger(SHIPPED)(text).probs, TokenTagger(tmp_path)(text).probs
+    a, b = TokenTagger(masked_tagger)(text).probs, TokenTagger(tmp_path)(text).probs
     diff = np.abs(a - b)
     # int8 layers after the attention carry its last-bit changes on (one scale per tensor)
     assert diff.max() < 0.1 and float(np.median(diff)) < 0.01

@@ -26,20 +26,23 @@ def test_tagger_windows_are_never_padded() -> None:
 
 
 @pytest.fixture(scope="module")
-def unmasked(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("onnx")
+def unmasked(masked_tagger: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from spinlens.models.runtime_unmask import unmask_file
 
-    if not (SHIPPED / "model.onnx").is_file():
-        pytest.skip("the shipped tagger is not installed")
     folder = tmp_path_factory.mktemp("unmasked")
-    shutil.copy(SHIPPED / "tokenizer.json", folder / "tokenizer.json")
-    assert unmask_file(SHIPPED / "model.onnx", folder / "model.onnx") == 6  # one per layer
+    shutil.copy(masked_tagger / "tokenizer.json", folder / "tokenizer.json")
+    assert unmask_file(masked_tagger / "model.onnx", folder / "model.onnx") == 6  # per layer
     return folder
 
 
-def test_unmasked_tagger_gives_the_same_bits(unmasked: Path) -> None:
-    plain, rewritten = TokenTagger(SHIPPED), TokenTagger(unmasked)
+def test_the_shipped_tagger_is_fed_without_a_mask() -> None:
+    if not (SHIPPED / "model.onnx").is_file():
+        pytest.skip("the shipped tagger is not installed")
+    assert not TokenTagger(SHIPPED).feeds_mask
+
+
+def test_unmasked_tagger_gives_the_same_bits(masked_tagger: Path, unmasked: Path) -> None:
+    plain, rewritten = TokenTagger(masked_tagger), TokenTagger(unmasked)
     assert plain.feeds_mask and not rewritten.feeds_mask
     text = SEED.read_text(encoding="utf-8")
     for sample in (text, text * 3, text[:200]):  # one window, many windows, a short one

@@ -12,7 +12,8 @@ run in another order, so the attention output moves in the last float bits, and 
 layers after it (one activation scale per tensor) carry that on: the tagger's span probability
 moves by 0.002 at the median and 0.054 at most; over the 75 PTC dev articles and the examples
 110 of 650 hidden span extents move, the shown spans stay, SI dev F1 0.4026 -> 0.4024. So
-apply it when a tagger is exported, before its thresholds are chosen, not to a shipped one.
+apply it when a tagger is exported, before its thresholds are chosen (the shipped tagger was
+rewritten on 2026-12-04 and its decoding chosen again: the same setting came back).
 
 Only for graphs without an additive mask (:func:`spinlens.models.runtime_unmask.
 drop_attention_mask`): a padded encoder would need the mask as ``key_padding_mask``. Needs the
