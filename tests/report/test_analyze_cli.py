@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,6 +91,30 @@ def test_ctrl_c_keeps_the_finished_reports_in_a_closed_list(
     run = run_cli("analyze", *articles, "-f", "json", "--only", "quotes", "-o", str(out))
     assert run.exit_code == 130
     assert "interrupted; 1 finished reports kept" in run.stderr
+    assert [r["document"]["id"] for r in json.loads(out.read_text("utf-8"))] == ["one"]
+
+
+def test_a_kill_a_library_wrapped_in_its_own_error_is_still_an_interrupt(
+    articles: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM inside pydantic's serializer comes out as PydanticSerializationError: the run
+    must still end as interrupted (exit 130, finished reports kept), not as a crash."""
+    run = Pipeline.run
+
+    def killed_while_serializing(self: Pipeline, document: object) -> object:
+        if getattr(document, "id", None) == "two":
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(1)
+            except KeyboardInterrupt:
+                raise ValueError("Error calling function: KeyboardInterrupt") from None
+        return run(self, document)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Pipeline, "run", killed_while_serializing)
+    out = tmp_path / "all.json"
+    result = run_cli("analyze", *articles, "-f", "json", "--only", "quotes", "-o", str(out))
+    assert result.exit_code == 130, result.stderr
+    assert "interrupted; 1 finished reports kept" in result.stderr
     assert [r["document"]["id"] for r in json.loads(out.read_text("utf-8"))] == ["one"]
 
 

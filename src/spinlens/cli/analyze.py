@@ -7,10 +7,11 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 
@@ -145,7 +146,7 @@ def _analyze_many(
     """Each report written as it finishes; bad inputs skipped and named on stderr."""
     render = renderer(fmt)
     bad = 0
-    with interrupt_on_sigterm(), ReportStream(None if folder else output, fmt) as stream:
+    with interrupt_on_sigterm() as signals, ReportStream(None if folder else output, fmt) as stream:
         try:
             for item in items:
                 if item.error is not None:
@@ -161,34 +162,54 @@ def _analyze_many(
                     folder.add(item.document.id or Path(item.origin).stem, render(report))
                 else:
                     stream.add(render(report))
+        except Exception:
+            if not signals.interrupted:
+                raise
+            # the interrupt came inside a library that wrapped it (pydantic's serializer
+            # turns it into PydanticSerializationError): still an interrupt
+            _interrupted(folder, stream, output)
         except KeyboardInterrupt:
-            written = len(folder.written) if folder else stream.count
-            where = folder.folder if folder else (output or "stdout")
-            sys.stderr.write(
-                f"spinlens: interrupted; {written} finished reports kept in {where}\n"
-                if written
-                else "spinlens: interrupted before any report was finished; nothing written\n"
-            )
-            raise typer.Exit(INTERRUPTED_EXIT) from None
+            _interrupted(folder, stream, output)
     return (len(folder.written) if folder else stream.count), bad
 
 
+def _interrupted(folder: PageFolder | None, stream: ReportStream, output: Path | None) -> NoReturn:
+    written = len(folder.written) if folder else stream.count
+    where = folder.folder if folder else (output or "stdout")
+    sys.stderr.write(
+        f"spinlens: interrupted; {written} finished reports kept in {where}\n"
+        if written
+        else "spinlens: interrupted before any report was finished; nothing written\n"
+    )
+    raise typer.Exit(INTERRUPTED_EXIT) from None
+
+
+@dataclass
+class Signals:
+    interrupted: bool = False
+
+
 @contextmanager
-def interrupt_on_sigterm() -> Iterator[None]:
-    """SIGTERM (kill, a container stop) ends a run like Ctrl-C: finished reports are kept."""
+def interrupt_on_sigterm() -> Iterator[Signals]:
+    """SIGTERM (kill, a container stop) ends a run like Ctrl-C: finished reports are kept.
+    Both are remembered, so an interrupt a library wrapped in its own error still counts."""
+    signals = Signals()
 
     def interrupt(*_: object) -> None:
+        signals.interrupted = True
         raise KeyboardInterrupt
 
     try:
         previous = signal.signal(signal.SIGTERM, interrupt)
+        previous_int = signal.signal(signal.SIGINT, interrupt)
     except ValueError:  # not the main thread (embedded use): leave signals alone
-        yield
+        yield signals
         return
     try:
-        yield
+        yield signals
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 @command("analyzers")
