@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import signal
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from enum import StrEnum
 from itertools import chain, islice
 from pathlib import Path
@@ -23,6 +20,7 @@ from spinlens.cli.output import (
     skipped_line,
     write_output,
 )
+from spinlens.cli.signals import interrupt_on_sigterm
 from spinlens.document.loaders import Loaded, holds_many, iter_documents
 from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError
 from spinlens.pipeline import Pipeline, load_pipeline, select_analyzers
@@ -182,34 +180,6 @@ def _interrupted(folder: PageFolder | None, stream: ReportStream, output: Path |
         else "spinlens: interrupted before any report was finished; nothing written\n"
     )
     raise typer.Exit(INTERRUPTED_EXIT) from None
-
-
-@dataclass
-class Signals:
-    interrupted: bool = False
-
-
-@contextmanager
-def interrupt_on_sigterm() -> Iterator[Signals]:
-    """SIGTERM (kill, a container stop) ends a run like Ctrl-C: finished reports are kept.
-    Both are remembered, so an interrupt a library wrapped in its own error still counts."""
-    signals = Signals()
-
-    def interrupt(*_: object) -> None:
-        signals.interrupted = True
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-        previous_int = signal.signal(signal.SIGINT, interrupt)
-    except ValueError:  # not the main thread (embedded use): leave signals alone
-        yield signals
-        return
-    try:
-        yield signals
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        signal.signal(signal.SIGINT, previous_int)
 
 
 @command("analyzers")

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import typer
 from rich.console import Console
@@ -29,6 +26,7 @@ from spinlens.batch import Progress
 from spinlens.batch.jobs import check_options, make_job, run_job, summary_line
 from spinlens.batch.output import errors_path
 from spinlens.cli.app import State, command
+from spinlens.cli.signals import interrupt_on_sigterm
 from spinlens.errors import PARTIAL_FAILURE_EXIT
 from spinlens.pipeline import select_analyzers
 
@@ -163,7 +161,7 @@ def batch(
     settings = State.settings()
     names = select_analyzers(only or settings.only, [*settings.skip, *skip])
     job = make_job(inputs, out, side, names, settings, workers=workers)
-    with _sigterm_as_interrupt():
+    with interrupt_on_sigterm(sigint=False):
         if engine == "local" and progress and not sys.stderr.isatty():
             summary = run_job(job, progress=LineProgress())
         elif engine == "local":
@@ -178,17 +176,3 @@ def batch(
         raise typer.Exit(INTERRUPTED_EXIT)
     if summary.bad:
         raise typer.Exit(PARTIAL_FAILURE_EXIT)
-
-
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM (kill, systemd, a container stop) ends a run like Ctrl-C: cleanly, resumable."""
-
-    def interrupt(*_: object) -> None:
-        raise KeyboardInterrupt
-
-    previous: Callable[..., Any] | int | None = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

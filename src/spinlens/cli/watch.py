@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import typer
 
 from spinlens.cli.app import State, command
 from spinlens.cli.index import ALLOW_PRIVATE_OPTION, INDEX_OPTION, index_path
+from spinlens.cli.signals import interrupt_on_sigterm
 from spinlens.document.loaders.url import is_url
 from spinlens.errors import PARTIAL_FAILURE_EXIT, InputError, OutputError
 
@@ -56,7 +56,7 @@ def watch_command(
 
     polls = 0
     try:
-        with ExitStack() as stack, _sigterm_as_interrupt():
+        with ExitStack() as stack, interrupt_on_sigterm():
             store = stack.enter_context(Store(index_path(index)))
             client = stack.enter_context(
                 PoliteClient(
@@ -93,17 +93,3 @@ def _alert_sink(path: Path | None) -> Iterator[IO[str]]:
         raise OutputError(f"{path}: cannot write alerts: {exc.strerror or exc}") from None
     with handle:
         yield handle
-
-
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM (kill, systemd, a container stop) stops a watch like Ctrl-C: cleanly."""
-
-    def interrupt(*_: object) -> None:
-        raise KeyboardInterrupt
-
-    previous: Any = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
