@@ -32,7 +32,9 @@ from typing import Any
 def fuse_attention(model: Any) -> int:
     """Rewrite ``model`` (an ``onnx.ModelProto``) in place; return the attentions fused
     (``ValueError`` when none matches the torch export's pattern)."""
-    from onnx import helper, numpy_helper
+    from onnx import helper
+
+    from spinlens.models.graph_edit import constant_values, keep_needed
 
     graph = model.graph
     producer = {out: node for node in graph.node for out in node.output}
@@ -40,14 +42,7 @@ def fuse_attention(model: Any) -> int:
     for node in graph.node:
         for name in node.input:
             users.setdefault(name, []).append(node)
-    constants = {
-        node.output[0]: numpy_helper.to_array(node.attribute[0].t)
-        for node in graph.node
-        if node.op_type == "Constant"
-        and len(node.attribute) == 1
-        and node.attribute[0].name == "value"
-    }
-    constants.update({init.name: numpy_helper.to_array(init) for init in graph.initializer})
+    constants = constant_values(graph)
 
     def made_by(name: str, op: str) -> Any:
         node = producer.get(name)
@@ -132,18 +127,8 @@ def fuse_attention(model: Any) -> int:
         )
     if not replace:
         raise ValueError("no attention of the torch export's pattern in this graph")
-    nodes = [replace.get(id(node), node) for node in graph.node]
-    needed = {out.name for out in graph.output}
-    alive = []
-    for node in reversed(nodes):  # drop what only the fused nodes used
-        if any(out in needed for out in node.output):
-            alive.append(node)
-            needed.update(name for name in node.input if name)
-    del graph.node[:]
-    graph.node.extend(reversed(alive))
-    initializers = [init for init in graph.initializer if init.name in needed]
-    del graph.initializer[:]
-    graph.initializer.extend(initializers)
+    # drop what only the fused nodes used
+    keep_needed(graph, [replace.get(id(node), node) for node in graph.node])
     if not any(opset.domain == "com.microsoft" for opset in model.opset_import):
         model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
     return len(replace)

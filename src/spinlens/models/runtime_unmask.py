@@ -32,18 +32,12 @@ MASK = "attention_mask"
 def drop_attention_mask(model: Any) -> int:
     """Rewrite ``model`` (an ``onnx.ModelProto``) in place: every ``Add(x, additive mask)``
     becomes ``x``; returns how many were dropped (``ValueError`` when none is found)."""
-    from onnx import numpy_helper
+
+    from spinlens.models.graph_edit import constant_values, keep_needed
 
     graph = model.graph
     producer = {out: node for node in graph.node for out in node.output}
-    constants = {
-        node.output[0]: numpy_helper.to_array(node.attribute[0].t)
-        for node in graph.node
-        if node.op_type == "Constant"
-        and len(node.attribute) == 1
-        and node.attribute[0].name == "value"
-    }
-    constants.update({init.name: numpy_helper.to_array(init) for init in graph.initializer})
+    constants = constant_values(graph)
     derived = {MASK}  # computed from the mask, not through attention (topological order)
     for node in graph.node:
         if node.op_type != "Softmax" and any(name in derived for name in node.input):
@@ -72,17 +66,7 @@ def drop_attention_mask(model: Any) -> int:
             while name in rename:
                 name = rename[name]
             node.input[i] = name
-    needed = {out.name for out in graph.output}
-    alive = []
-    for node in reversed(kept):  # drop what only the removed additions used
-        if any(out in needed for out in node.output):
-            alive.append(node)
-            needed.update(name for name in node.input if name)
-    del graph.node[:]
-    graph.node.extend(reversed(alive))
-    initializers = [init for init in graph.initializer if init.name in needed]
-    del graph.initializer[:]
-    graph.initializer.extend(initializers)
+    needed = keep_needed(graph, kept)  # drop what only the removed additions used
     if MASK not in needed:
         inputs = [value for value in graph.input if value.name != MASK]
         del graph.input[:]

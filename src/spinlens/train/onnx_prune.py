@@ -29,18 +29,12 @@ from typing import Any
 
 def prune(model: Any) -> int:
     """Rewrite ``model`` (an ``onnx.ModelProto``) in place; return the nodes dropped."""
-    from onnx import numpy_helper
+
+    from spinlens.models.graph_edit import constant_values
 
     graph = model.graph
     producer = {out: node for node in graph.node for out in node.output}
-    constants = {
-        node.output[0]: numpy_helper.to_array(node.attribute[0].t)
-        for node in graph.node
-        if node.op_type == "Constant"
-        and len(node.attribute) == 1
-        and node.attribute[0].name == "value"
-    }
-    constants.update({init.name: numpy_helper.to_array(init) for init in graph.initializer})
+    constants = constant_values(graph)
     rename: dict[str, str] = {}
     dropped: set[int] = set()
     masks: dict[tuple[object, ...], str] = {}
