@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from spinlens.eval.claims import indexed_qrels
 from spinlens.factcheck.store import FactCheck
-from spinlens.train.claims_sameclaim import indexed_qrels
 
 RECORDS = [
     FactCheck("a", "Photo shows a shark on a flooded highway in Houston."),

@@ -326,6 +326,7 @@ def eval_claims(
     from spinlens.eval.claims import (
         CT2020_T2,
         evaluate_checkworthy,
+        indexed_qrels,
         map_at,
         match_decisions,
         read_qrels,
@@ -346,9 +347,11 @@ def eval_claims(
             typer.echo(line)
     folder = data / CT2020_T2
     queries = read_queries(folder / "dev" / "tweets.queries.tsv")
-    qrels = read_qrels(folder / "dev" / "tweet-vclaim-pairs.qrels")
+    records = list(read_checkthat2020(folder / "verified_claims.docs.tsv"))
+    # gold ids as the index knows them (it keeps one record per claim text)
+    qrels = indexed_qrels(read_qrels(folder / "dev" / "tweet-vclaim-pairs.qrels"), records)
     with tempfile.TemporaryDirectory() as tmp, FactCheckStore(Path(tmp) / "fc.sqlite") as store:
-        store.upsert(read_checkthat2020(folder / "verified_claims.docs.tsv"))
+        store.upsert(records)
         with Console(stderr=True).status("indexing 10k verified claims"):
             matcher = Matcher(store)
         ranked = matcher.rank([t for _, t in queries], top=5)

@@ -23,6 +23,7 @@ from spinlens.errors import MissingDependencyError
 
 if TYPE_CHECKING:
     from spinlens.factcheck.match import Matcher
+    from spinlens.factcheck.store import FactCheck
 
 CT2019 = "checkthat2019-task1-checkworthiness"
 CT2024 = "checkthat2024-task1-checkworthiness-en"
@@ -163,6 +164,24 @@ def read_qrels(path: Path) -> dict[str, set[str]]:
             if len(cells) >= 4 and cells[3].strip() not in {"", "0"}:
                 out.setdefault(cells[0].strip(), set()).add(cells[2].strip())
     return out
+
+
+def indexed_qrels(
+    qrels: Mapping[str, set[str]], records: Sequence[FactCheck]
+) -> dict[str, set[str]]:
+    """The gold ids as the index knows them. The index holds one record per distinct claim
+    text (the first, ``factcheck.index.unique_claims``); a gold claim stored twice under
+    another id may be the copy left out, and its indexed twin would then be a "wrong"
+    candidate with the gold's very text, and stay in the database when the gold claims are
+    removed."""
+    from spinlens.factcheck.index import claim_key, unique_claims
+
+    text = {r.id: r.claim for r in records}
+    kept = {claim_key(r.claim): r.id for r in unique_claims(records)}
+    return {
+        qid: {kept.get(claim_key(text[g]), g) if g in text else g for g in golds}
+        for qid, golds in qrels.items()
+    }
 
 
 def map_at(run: Mapping[str, Sequence[str]], qrels: Mapping[str, set[str]], k: int) -> float:

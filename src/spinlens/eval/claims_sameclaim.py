@@ -285,7 +285,7 @@ def run(data: Path, folds: int = FOLDS, repeats: int = REPEATS) -> list[str]:
     """The figures, one line each."""
     import tempfile
 
-    from spinlens.eval.claims import CT2020_T2, read_qrels, read_queries
+    from spinlens.eval.claims import CT2020_T2, indexed_qrels, read_qrels, read_queries
     from spinlens.factcheck.importers import read_checkthat2020
     from spinlens.factcheck.match import Matcher
     from spinlens.factcheck.sameclaim import shipped_sameclaim
@@ -293,11 +293,12 @@ def run(data: Path, folds: int = FOLDS, repeats: int = REPEATS) -> list[str]:
 
     folder = data / CT2020_T2
     queries = read_queries(folder / "dev" / "tweets.queries.tsv")
-    qrels = read_qrels(folder / "dev" / "tweet-vclaim-pairs.qrels")
+    every = list(read_checkthat2020(folder / "verified_claims.docs.tsv"))
+    qrels = indexed_qrels(read_qrels(folder / "dev" / "tweet-vclaim-pairs.qrels"), every)
     golds = {c for ids in qrels.values() for c in ids}
     lines = []
     with tempfile.TemporaryDirectory() as tmp, FactCheckStore(Path(tmp) / "fc.sqlite") as store:
-        store.upsert(read_checkthat2020(folder / "verified_claims.docs.tsv"))
+        store.upsert(every)
         matcher = Matcher(store)
         # Gold texts from every record (the index keeps one record per distinct claim text: a
         # gold claim dropped as an exact duplicate has its indexed twin as a copy); copies

@@ -39,9 +39,9 @@ from typing import Any
 
 import numpy as np
 
-from spinlens.eval.claims import CT2020_T2, read_qrels, read_queries
+from spinlens.eval.claims import CT2020_T2, indexed_qrels, read_qrels, read_queries
 from spinlens.factcheck.importers import read_checkthat2020
-from spinlens.factcheck.index import FactCheckIndex, claim_key, unique_claims
+from spinlens.factcheck.index import FactCheckIndex, unique_claims
 from spinlens.factcheck.match import Matcher, shipped_reranker
 from spinlens.factcheck.sameclaim import (
     FEATURES,
@@ -98,19 +98,6 @@ def _lists(
             )
         )
     return out
-
-
-def indexed_qrels(qrels: Qrels, records: Sequence[FactCheck]) -> Qrels:
-    """The gold ids as the index knows them. The index holds one record per distinct claim
-    text (the first, :func:`unique_claims`); a gold claim stored twice under another id may
-    be the copy left out, and its indexed twin would then be a "wrong" candidate with the
-    gold's very text, and stay in the database when the gold claims are removed."""
-    text = {r.id: r.claim for r in records}
-    kept = {claim_key(r.claim): r.id for r in unique_claims(records)}
-    return {
-        qid: {kept.get(claim_key(text[g]), g) if g in text else g for g in golds}
-        for qid, golds in qrels.items()
-    }
 
 
 def _qrels(data: Path, split: str, records: Sequence[FactCheck]) -> Qrels:
