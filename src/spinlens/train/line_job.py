@@ -152,6 +152,16 @@ def choose(job: dict[str, Any], results: dict[str, dict[str, Any]]) -> list[dict
     return sorted(rows, key=lambda r: (r["n_folds"] == complete, r["mean_val_f1"]), reverse=True)
 
 
+def pack_runs(paths: Sequence[Path], name: Callable[[Path], str]) -> dict[str, Any]:
+    """The arrays of several run files in one mapping, each key ``<name(path)>__<key>``:
+    what travels back from the GPU machine as one archive."""
+    packed: dict[str, Any] = {}
+    for path in paths:
+        with np.load(path) as z:
+            packed.update({f"{name(path)}__{k}": z[k] for k in z.files})
+    return packed
+
+
 def write_pieces(source: Path, out: Path) -> list[str]:
     data = source.read_bytes()
     names = []
@@ -237,12 +247,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     else:
         assert args.out is not None
         args.out.mkdir(parents=True, exist_ok=True)
-        results = {}
-        for path in sorted(args.dir.glob("cv-*.npz")):
-            with np.load(path) as data:
-                results[path.stem[3:]] = {k: data[k] for k in data.files}
+        packed = pack_runs(sorted(args.dir.glob("cv-*.npz")), lambda p: p.stem[3:])
+        results: dict[str, dict[str, Any]] = {}
+        for key, value in packed.items():
+            name, field = key.split("__", 1)
+            results.setdefault(name, {})[field] = value
         ranked = choose(job, results)
-        packed = {f"{name}__{k}": v for name, z in results.items() for k, v in z.items()}
         np.savez_compressed(args.dir / "cv.npz", **packed)
         copied = write_pieces(args.dir / "cv.npz", args.out)
         budget = args.budget * 2**20 - (args.dir / "cv.npz").stat().st_size

@@ -26,7 +26,13 @@ from typing import Any
 
 import numpy as np
 
-from spinlens.train.line_job import join_pieces, restore, trainable_state, write_pieces
+from spinlens.train.line_job import (
+    join_pieces,
+    pack_runs,
+    restore,
+    trainable_state,
+    write_pieces,
+)
 from spinlens.train.tagger_fit import TrainConfig, build_model, fit_windows, predict_windows
 
 
@@ -100,10 +106,7 @@ def run(job: Path, cfg: TrainConfig, stem: Path, device: str, limit: int = 0) ->
 
 
 def collect(folder: Path, out: Path, checkpoints: Sequence[str]) -> list[str]:
-    packed = {}
-    for path in sorted(folder.glob("fit-*.npz")):
-        with np.load(path) as z:
-            packed.update({f"{path.stem}__{k}": z[k] for k in z.files})
+    packed = pack_runs(sorted(folder.glob("fit-*.npz")), lambda p: p.stem)
     np.savez_compressed(folder / "probs.npz", **packed)
     names = write_pieces(folder / "probs.npz", out)
     for name in checkpoints:
@@ -131,14 +134,11 @@ def score(
     with np.load(job) as z:
         meta = json.loads(str(z["meta"]))
     work.mkdir(parents=True, exist_ok=True)
-    packed: dict[str, np.ndarray] = {}
     if list(results.glob("probs.npz.[0-9][0-9]")):
         with np.load(join_pieces(results, "probs.npz", work / "probs.npz")) as z:
             packed = {k: z[k] for k in z.files}
     else:
-        for path in sorted(results.glob("fit-*.npz")):
-            with np.load(path) as z:
-                packed.update({f"{path.stem}__{k}": z[k] for k in z.files})
+        packed = pack_runs(sorted(results.glob("fit-*.npz")), lambda p: p.stem)
     if recipe:
         packed = {k: v for k, v in packed.items() if k.split("__")[0] == f"fit-{recipe}"}
     texts = {**ptc.train, **ptc.dev}
