@@ -4,6 +4,8 @@ onnx has no pass for "the values of constants" or "drop what no output needs".""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 
@@ -37,3 +39,14 @@ def keep_needed(graph: Any, nodes: list[Any]) -> set[str]:
     del graph.initializer[:]
     graph.initializer.extend(initializers)
     return needed
+
+
+def rewrite_file(path: Path, rewrite: Callable[[Any], int], out: Path | None = None) -> int:
+    """Load the ONNX file ``path``, apply ``rewrite`` (in place on the model; returns a
+    count), save into ``out`` (default ``path``); returns the count."""
+    import onnx
+
+    model = onnx.load(str(path))
+    count = rewrite(model)
+    onnx.save(model, str(out or path))
+    return count

@@ -136,12 +136,9 @@ def fuse_attention(model: Any) -> int:
 
 def fuse_file(path: Path, out: Path | None = None) -> int:
     """Rewrite the ONNX file ``path`` (into ``out``, default in place); attentions fused."""
-    import onnx
+    from spinlens.models.graph_edit import rewrite_file
 
-    model = onnx.load(str(path))
-    fused = fuse_attention(model)
-    onnx.save(model, str(out or path))
-    return fused
+    return rewrite_file(path, fuse_attention, out)
 
 
 def main(argv: list[str]) -> int:

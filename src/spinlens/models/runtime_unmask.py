@@ -76,12 +76,9 @@ def drop_attention_mask(model: Any) -> int:
 
 def unmask_file(path: Path, out: Path | None = None) -> int:
     """Rewrite the ONNX file ``path`` (into ``out``, default in place); additions dropped."""
-    import onnx
+    from spinlens.models.graph_edit import rewrite_file
 
-    model = onnx.load(str(path))
-    dropped = drop_attention_mask(model)
-    onnx.save(model, str(out or path))
-    return dropped
+    return rewrite_file(path, drop_attention_mask, out)
 
 
 def main(argv: list[str]) -> int:
