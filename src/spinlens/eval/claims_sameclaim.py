@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from spinlens.eval.claims import without_claims
+from spinlens.eval.claims import MatchDecisions, without_claims
 
 if TYPE_CHECKING:
     from spinlens.factcheck.match import Matcher
@@ -126,25 +126,10 @@ def decision_lists(
 
 
 @dataclass(frozen=True)
-class Figures:
-    threshold: float
-    correct: int
-    reported: int
-    gold: int
-    absent_matched: int
-    queries: int
+class Figures(MatchDecisions):
+    """The decisions at one threshold (``nan`` for figures pooled over thresholds)."""
 
-    @property
-    def recall(self) -> float:
-        return self.correct / self.gold if self.gold else 0.0
-
-    @property
-    def precision(self) -> float:
-        return self.correct / self.reported if self.reported else 1.0
-
-    @property
-    def absent_rate(self) -> float:
-        return self.absent_matched / self.queries if self.queries else 0.0
+    threshold: float = float("nan")
 
     def line(self) -> str:
         return (
@@ -164,7 +149,7 @@ def score(lists: Sequence[QueryDecisions], threshold: float) -> Figures:
         correct += sum(kept)
         matched += int(q.absent_best >= threshold)
     gold = sum(len(q.gold) for q in lists)
-    return Figures(threshold, correct, reported, gold, matched, len(lists))
+    return Figures(len(lists), gold, reported, correct, matched, threshold)
 
 
 def choose(lists: Sequence[QueryDecisions], bound: float = BOUND) -> float:
@@ -253,12 +238,11 @@ def threshold_cv(
         per_fold += held_figures
         pooled.append(
             Figures(
-                float("nan"),
-                sum(f.correct for f in held_figures),
-                sum(f.reported for f in held_figures),
-                sum(f.gold for f in held_figures),
-                sum(f.absent_matched for f in held_figures),
-                sum(f.queries for f in held_figures),
+                queries=sum(f.queries for f in held_figures),
+                gold=sum(f.gold for f in held_figures),
+                reported=sum(f.reported for f in held_figures),
+                correct=sum(f.correct for f in held_figures),
+                absent_matched=sum(f.absent_matched for f in held_figures),
             )
         )
     return CrossValidated(
