@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 
 from spinlens.eval.propaganda_decoding import (
+    Article,
     Table,
     article_sums,
     f1_of_sums,
@@ -120,3 +121,33 @@ def test_a_span_covering_enough_of_a_quotation_is_widened_to_all_of_it() -> None
     assert [text[a:b] for a, b in q] == ["lock her up now"]
     assert widen_to([(9, 17)], q, 0.3) == [q[0]]  # "lock her" covers 8 of 15 characters
     assert widen_to([(9, 13)], q, 0.3) == [(9, 13)]  # "lock": 4 of 15, below 30%
+
+
+def _articles(seed: int, noise: float) -> dict[str, Article]:
+    """20 articles of 40 one-word tokens; probabilities are the gold mask plus noise."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for i in range(20):
+        offs = np.array([(6 * t, 6 * t + 5) for t in range(40)], dtype=np.int64)
+        gold_tokens = np.zeros(40, dtype=bool)
+        start = int(rng.integers(0, 30))
+        gold_tokens[start : start + 8] = True
+        p = np.clip(gold_tokens + rng.normal(0, noise, 40), 0, 1)
+        gold = ((int(offs[start, 0]), int(offs[start + 7, 1])),)
+        out[f"a{i:02d}"] = Article("words " * 40, offs, p, gold, "dev")
+    return out
+
+
+def test_tagger_comparison_averages_probabilities_and_credits_the_better_tagger() -> None:
+    from spinlens.eval.propaganda_decoding import averaged, tagger_line
+
+    noisy, clean = _articles(0, 0.6), _articles(0, 0.05)
+    both = averaged([noisy, clean])
+    a = "a03"
+    assert np.allclose(both[a].probs, (noisy[a].probs + clean[a].probs) / 2)
+    assert both[a].gold == noisy[a].gold
+    line = tagger_line("clean", clean, noisy, (0.5, 0, 1), 5)
+    # the near-perfect tagger beats the noisy one at its fixed decoding in every held-out group
+    assert "(better in 50, worse in 0)" in line, line
+    worse = tagger_line("noisy", noisy, clean, (0.5, 0, 1), 5)
+    assert "better in 0," in worse, worse
