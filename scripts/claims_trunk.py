@@ -97,15 +97,14 @@ class Trunk:
         ranges = W.windows(len(enc.ids))
         cls_id = self.tokenizer.token_to_id("[CLS]")
         sep_id = self.tokenizer.token_to_id("[SEP]")
-        parts = []
-        for i in range(0, len(ranges), 8):
-            ids, _ = W.batch_inputs(enc.ids, ranges[i : i + 8], cls_id, sep_id)
-            out = self.session.run(None, {"input_ids": ids})[1]
-            pad = W.WINDOW - out.shape[1]
-            parts.append(np.pad(out, ((0, 0), (0, pad), (0, 0))) if pad else out)
         if not ranges:
             return [np.zeros((0, HIDDEN), np.float16) for _ in spans]
-        states = W.stitch(np.concatenate(parts), ranges, len(enc.ids))
+
+        def hidden(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+            out: np.ndarray = self.session.run(None, {"input_ids": ids})[1]
+            return out
+
+        states = W.run_windows(hidden, enc.ids, ranges, cls_id, sep_id)
         starts, ends = enc.offsets[:, 0], enc.offsets[:, 1]
         return [
             states[(starts >= a) & (ends <= b) & (ends > starts)].astype(np.float16)

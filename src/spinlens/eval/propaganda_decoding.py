@@ -297,12 +297,7 @@ def tagger_probs(
     ranges = W.windows(len(enc.ids), stride=stride)
     if not ranges:
         return enc.offsets, np.zeros(0)
-    parts = []
-    for i in range(0, len(ranges), 8):
-        chunk = ranges[i : i + 8]
-        out = tagger.run(*W.batch_inputs(enc.ids, chunk, tagger.cls_id, tagger.sep_id))
-        parts.append(np.pad(out, ((0, 0), (0, W.WINDOW - out.shape[1]), (0, 0))))
-    probs = W.stitch(np.concatenate(parts).astype(np.float32), ranges, len(enc.ids))
+    probs = W.run_windows(tagger.run, enc.ids, ranges, tagger.cls_id, tagger.sep_id)
     return enc.offsets, probs[:, 0].astype(np.float64)
 
 

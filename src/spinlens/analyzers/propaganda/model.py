@@ -44,15 +44,11 @@ class TokenTagger:
         ranges = W.windows(len(enc.ids))
         if not ranges:
             return TokenProbs(enc, np.zeros((0, 1), dtype=np.float32))
-        parts = []
-        for i in range(0, len(ranges), BATCH):
-            check_deadline()  # between batches: a cancelled server request stops here
-            chunk = ranges[i : i + BATCH]
-            out = self.run(*W.batch_inputs(enc.ids, chunk, self.cls_id, self.sep_id))
-            pad = W.WINDOW - out.shape[1]
-            parts.append(np.pad(out, ((0, 0), (0, pad), (0, 0))) if pad else out)
-        probs = np.concatenate(parts).astype(np.float32)
-        return TokenProbs(enc, W.stitch(probs, ranges, len(enc.ids)))
+        # check_deadline between batches: a cancelled server request stops there
+        probs = W.run_windows(
+            self.run, enc.ids, ranges, self.cls_id, self.sep_id, BATCH, check_deadline
+        )
+        return TokenProbs(enc, probs)
 
     def run(self, ids: npt.NDArray[np.int64], mask: npt.NDArray[np.int64]) -> Any:
         """The graph's output for one batch of windows (``windows.batch_inputs``)."""

@@ -6,6 +6,7 @@ Offsets come from the ``tokenizers`` alignment, so they index the original text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,29 @@ def batch_inputs(
         input_ids[row, n + 1] = sep_id
         mask[row, : n + 2] = 1
     return input_ids, mask
+
+
+def run_windows(
+    run: Callable[[npt.NDArray[np.int64], npt.NDArray[np.int64]], Any],
+    ids: npt.NDArray[np.int64],
+    ranges: list[tuple[int, int]],
+    cls_id: int,
+    sep_id: int,
+    batch: int = 8,
+    between: Callable[[], object] | None = None,
+) -> npt.NDArray[np.float32]:
+    """``run(input_ids, attention_mask)`` over the windows ``ranges``, ``batch`` at a time,
+    stitched back onto the text's tokens; ``between`` is called before each batch (the
+    analyzer checks its deadline there). Shared by the analyzer and the experiments that read
+    the same windows."""
+    parts = []
+    for i in range(0, len(ranges), batch):
+        if between is not None:
+            between()
+        out = np.asarray(run(*batch_inputs(ids, ranges[i : i + batch], cls_id, sep_id)))
+        pad = WINDOW - out.shape[1]
+        parts.append(np.pad(out, ((0, 0), (0, pad), (0, 0))) if pad else out)
+    return stitch(np.concatenate(parts).astype(np.float32), ranges, len(ids))
 
 
 def stitch(
