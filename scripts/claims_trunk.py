@@ -267,6 +267,9 @@ def train_head(
                 out[sel] = model(*batch(sel)).numpy()
         return out
 
+    # Its own small loop, not train.loop.fit_epochs: the inputs are token states, not ids, and
+    # the recipe (no warm-up, no clipping, numpy shuffling) is the one the documented figures
+    # were measured with; the pooled length-sorted batches follow train.loop.batches.
     model = Head()
     opt = torch.optim.AdamW(
         [
